@@ -1,0 +1,53 @@
+"""Labels: key/value pairs given as a list of `{key, value}` or as a map; `system.*` keys are reserved."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+SYSTEM_PREFIX = "system."
+
+
+class Label(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(min_length=1, description="Label key.")
+    value: str = Field(description="Label value.")
+
+
+def _scalar_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def _labels_from_map_or_list(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [{"key": key, "value": _scalar_text(val)} for key, val in value.items()]
+    if isinstance(value, list):
+        return [
+            {**item, "value": _scalar_text(item.get("value"))} if isinstance(item, dict) else item for item in value
+        ]
+    return value
+
+
+Labels = Annotated[
+    list[Label],
+    BeforeValidator(_labels_from_map_or_list),
+    Field(
+        description="Labels as a map (`team: data`) or a list of `{key, value}`.",
+        json_schema_extra={"examples": [{"team": "data", "env": "prod"}]},
+    ),
+]
+
+
+def system_label_problems(labels: list[Label]) -> list[str]:
+    """Messages for labels that only Choreo itself may set."""
+    return [
+        f"System labels can only be set by Kestra itself, offending label: {label.key}={label.value}"
+        for label in labels
+        if label.key.startswith(SYSTEM_PREFIX)
+    ]
