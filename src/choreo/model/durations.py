@@ -16,8 +16,10 @@ _DURATION = re.compile(
 def parse_duration(text: str) -> timedelta:
     """Parse `PT5M`, `P2D`, `PT1H30M`, `PT0.25S`; raise ValueError naming the expected form otherwise."""
     match = _DURATION.match(text.strip())
-    if not match or text.strip().upper().endswith("T") or not any(
-        match.group(g) for g in ("days", "hours", "minutes", "seconds")
+    if (
+        not match
+        or text.strip().upper().endswith("T")
+        or not any(match.group(g) for g in ("days", "hours", "minutes", "seconds"))
     ):
         raise ValueError(f"expected an ISO-8601 duration such as PT30S, PT5M or P1D, got {text!r}")
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
 
 from choreo.errors import Severity
+from choreo.model.base import DOCUMENT_CONFIG
 from choreo.model.types import PluginKind
 
 Path = tuple[str | int, ...]
@@ -57,14 +57,7 @@ def _plugin_schema_extra(schema: dict[str, Any], cls: type[BaseModel]) -> None:
 class PluginModel(BaseModel):
     """Base model of every plugin type. Subclasses set `type_name`, `aliases` and typed, documented fields."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-        json_schema_extra=_plugin_schema_extra,
-        protected_namespaces=(),
-    )
+    model_config = ConfigDict(**DOCUMENT_CONFIG, json_schema_extra=_plugin_schema_extra)
 
     plugin_kind: ClassVar[PluginKind]
     type_name: ClassVar[str] = ""

@@ -6,9 +6,9 @@ import enum
 from collections.abc import Iterable
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny
-from pydantic.alias_generators import to_camel
+from pydantic import Field, SerializeAsAny
 
+from choreo.model.base import Part
 from choreo.model.plugin import PluginModel, Problem, ValidationScope
 from choreo.model.types import Duration, Dynamic, PluginSlot
 
@@ -25,18 +25,12 @@ class LogLevel(enum.StrEnum):
     ERROR = "ERROR"
 
 
-class _Part(BaseModel):
-    """A nested, non-plugin part of a model (retry, worker group…): camelCase properties, nothing extra."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
-
-
 class RetryBehavior(enum.StrEnum):
     RETRY_FAILED_TASK = "RETRY_FAILED_TASK"
     CREATE_NEW_EXECUTION = "CREATE_NEW_EXECUTION"
 
 
-class _RetryBase(_Part):
+class _RetryBase(Part):
     max_attempt: int | None = Field(
         default=None, ge=1, description="Maximum number of attempts, the first one included.", examples=[3]
     )
@@ -48,7 +42,8 @@ class _RetryBase(_Part):
     )
     behavior: RetryBehavior = Field(
         default=RetryBehavior.RETRY_FAILED_TASK,
-        description="RETRY_FAILED_TASK adds an attempt to the same task run; CREATE_NEW_EXECUTION starts a new execution.",
+        description="RETRY_FAILED_TASK adds an attempt to the same task run; "
+        "CREATE_NEW_EXECUTION starts a new execution.",
     )
 
 
@@ -85,7 +80,7 @@ class WorkerGroupFallback(enum.StrEnum):
     CANCEL = "CANCEL"
 
 
-class WorkerGroup(_Part):
+class WorkerGroup(Part):
     """Run the task only on workers started with this group key."""
 
     key: str = Field(min_length=1, description="Worker group key.", examples=["gpu"])
@@ -112,7 +107,9 @@ class Task(PluginModel):
     task_kind: ClassVar[TaskKind] = "runnable"
 
     id: str = Field(
-        pattern=TASK_ID_PATTERN, max_length=100, description="Unique identifier of the task in the flow.",
+        pattern=TASK_ID_PATTERN,
+        max_length=100,
+        description="Unique identifier of the task in the flow.",
         examples=["extract"],
     )
     description: str | None = Field(default=None, description="What the task does (Markdown).")

@@ -23,7 +23,9 @@ class Trigger(PluginModel):
     trigger_kind: ClassVar[str] = "polling"
 
     id: str = Field(
-        pattern=TASK_ID_PATTERN, max_length=100, description="Unique identifier of the trigger in the flow.",
+        pattern=TASK_ID_PATTERN,
+        max_length=100,
+        description="Unique identifier of the trigger in the flow.",
         examples=["daily"],
     )
     description: str | None = Field(default=None, description="What the trigger is for.")

@@ -1,0 +1,27 @@
+"""The `choreo` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from choreo import __version__
+from choreo.cli import flow
+
+app = typer.Typer(
+    name="choreo",
+    help="Choreo: a declarative data orchestrator for Kestra-compatible YAML flows.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(flow.app, name="flow")
+
+
+@app.command()
+def version() -> None:
+    """Print Choreo's version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
