@@ -10,7 +10,7 @@ from choreo.model.task import Task, Tasks
 
 
 class Sequential(Task):
-    """Run tasks one after the other, as a group with its own `errors` branch.
+    """Run tasks one after the other, as a group with its own `errors` and `finally` branches.
 
     ```yaml
     - id: group
@@ -28,3 +28,6 @@ class Sequential(Task):
 
     tasks: Tasks = Field(min_length=1, description="The tasks to run, in order.")
     errors: Tasks | None = Field(default=None, description="Tasks to run when one of `tasks` fails.")
+    finally_: Tasks | None = Field(
+        default=None, alias="finally", description="Tasks to run at the end of the group, whatever its outcome."
+    )
