@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar
 
 from pydantic import Field
 
 from choreo.model.condition import Condition
 from choreo.model.labels import Labels
-from choreo.model.plugin import Problem, ValidationScope
 
 
 class ExecutionLabels(Condition):
@@ -33,8 +31,3 @@ class ExecutionLabels(Condition):
         description="Labels the execution must carry, as a map or a list of `{key, value}`.",
         examples=[{"owner": "john.doe"}],
     )
-
-    def problems(self, scope: ValidationScope) -> Iterable[Problem]:
-        yield from super().problems(scope)
-        if not self.labels:
-            yield Problem(("labels",), "must not be empty")
