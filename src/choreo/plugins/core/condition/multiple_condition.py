@@ -82,6 +82,6 @@ class MultipleCondition(Condition):
     def problems(self, scope: ValidationScope) -> Iterable[Problem]:
         yield from super().problems(scope)
         yield from self.effective_time_window.problems(("timeWindow",))
-        for key in ("window", "windowAdvance"):
-            if getattr(self, "window" if key == "window" else "window_advance") is not None:
+        for key, value in (("window", self.window), ("windowAdvance", self.window_advance)):
+            if value is not None:
                 yield Problem((key,), f"`{key}` is deprecated, use `timeWindow.{key}` instead", "warning")
