@@ -76,7 +76,7 @@ class Sla(Part):
     id: str = Field(min_length=1, description="SLA name.")
     type: SlaType = Field(description="MAX_DURATION or EXECUTION_ASSERTION.")
     behavior: SlaBehavior = Field(default=SlaBehavior.FAIL, description="What to do with the execution on violation.")
-    labels: Labels | None = None
+    labels: Labels | None = Field(default=None, description="Labels, as a map or a list of {key, value}.")
     duration: Duration | None = Field(default=None, description="For MAX_DURATION: the longest run accepted.")
     assert_: Dynamic[bool | str] | None = Field(
         default=None, alias="assert", description="For EXECUTION_ASSERTION: an expression that must stay true."
@@ -120,7 +120,7 @@ class Flow(BaseModel):
     )
     revision: int | None = Field(default=None, ge=1, description="Set by the server on each save.")
     description: str | None = Field(default=None, description="What the flow does (Markdown).")
-    labels: Labels | None = None
+    labels: Labels | None = Field(default=None, description="Labels, as a map or a list of {key, value}.")
     inputs: list[InputDeclaration] | None = Field(default=None, description="Typed parameters of each execution.")
     variables: dict[str, Any] | None = Field(default=None, description="Values read as `{{ vars.name }}`.")
     tasks: Tasks = Field(min_length=1, description="The tasks, run in order.")

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 SYSTEM_PREFIX = "system."
+#: System labels a flow author may set: `system.readOnly` makes the flow read-only in the UI, as in Kestra.
+USER_SETTABLE_SYSTEM_LABELS = frozenset({"system.readOnly"})
 
 
 class Label(BaseModel):
@@ -49,5 +51,5 @@ def system_label_problems(labels: list[Label]) -> list[str]:
     return [
         f"System labels can only be set by Kestra itself, offending label: {label.key}={label.value}"
         for label in labels
-        if label.key.startswith(SYSTEM_PREFIX)
+        if label.key.startswith(SYSTEM_PREFIX) and label.key not in USER_SETTABLE_SYSTEM_LABELS
     ]

@@ -127,7 +127,6 @@ class _Session:
     # -- plugins -----------------------------------------------------------------------------------------------
 
     def build_plugin(self, kind: PluginKind, data: Any, path: Path) -> PluginModel:
-        placeholder = _PLACEHOLDERS.get(kind)
         if not isinstance(data, dict):
             self.report(path, f"expected a {kind} (a mapping with a `type`), got {_kind_of(data)}")
             return self._placeholder(kind, data)
@@ -162,7 +161,10 @@ class _Session:
             plugin = cls.model_validate(prepared)
         except ValidationError as exc:
             self.report_validation_error(exc, path, prepared, cls)
-            return self._placeholder(kind, data) if placeholder else cls.model_construct()
+            return self._placeholder(kind, data)
+        except (TypeError, ValueError) as exc:  # a plugin's own validator failed in an unexpected way
+            self.report(path, f"cannot read this {kind}: {exc}")
+            return self._placeholder(kind, data)
         for problem in plugin.problems(self.scope):
             self.report((*path, *problem.path), problem.message, severity=problem.severity)
         self.check_templates(plugin, path)

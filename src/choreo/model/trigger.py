@@ -34,7 +34,7 @@ class Trigger(PluginModel):
     worker_group: WorkerGroup | None = Field(default=None, description="Evaluate only on workers of this group.")
     log_level: LogLevel | None = Field(default=None, description="Minimum level of the trigger's logs.")
     log_to_file: bool = Field(default=False, description="Store the trigger's logs in a file.")
-    labels: Labels | None = None
+    labels: Labels | None = Field(default=None, description="Labels added to the executions the trigger creates.")
     stop_after: list[State] | None = Field(
         default=None,
         description="Disable the trigger once an execution it created ends in one of these states.",

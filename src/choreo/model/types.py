@@ -1,7 +1,9 @@
 """Annotated types shared by flow, task and trigger models.
 
 - `Dynamic[T]`: a property rendered with the expression engine at run time. It holds either a literal `T` or a
-  template string (one that contains `{{`, `{%` or `{#`); the loader checks the template's syntax.
+  template string (one that contains `{{`, `{%` or `{#`); the loader checks the template's syntax. Constraints
+  belong inside: `Dynamic[Annotated[int, Field(ge=1)]]`, not `Dynamic[int] = Field(ge=1)` (which would apply
+  `ge` to the template string too).
 - `Duration`: an ISO-8601 duration (`PT5M`), held as `timedelta`, printed back as ISO.
 - `PluginSlot`: marks a property holding plugins (tasks, triggers, conditions, task runners) that the loader
   resolves through the plugin registry, e.g. `Tasks`, `TaskMap`, `Conditions`.
@@ -106,7 +108,7 @@ class PluginSlot:
     ) -> JsonSchemaValue:
         ref: JsonSchemaValue = {"$ref": f"#/$defs/{self.kind}"}
         if self.shape == "one":
-            return ref
+            return {"allOf": [ref]}  # a bare $ref would not take the property's description beside it
         if self.shape == "list":
             return {"type": "array", "items": ref}
         if self.shape == "map":

@@ -94,7 +94,12 @@ class YamlInvalid(Exception):
         super().__init__("; ".join(p.message for p in problems))
 
 
+_NON_TEXT_START = frozenset("0123456789+-.~nNtTfF")
+
+
 def _resolve_plain(text: str) -> Any:
+    if text and text[0] not in _NON_TEXT_START:  # fast path: most scalars are words
+        return text
     if text in _NULLS:
         return None
     if text in _BOOLS:

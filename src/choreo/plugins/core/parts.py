@@ -1,8 +1,9 @@
 """Nested property groups and value types shared by several core task types.
 
-- `Part`: the base of a nested, non-plugin object (camelCase properties, nothing extra), like `cache` or `batch`.
-- `Text`: a string property that, like Kestra's (Jackson) `String`, also takes a YAML number or boolean.
+- `Text`, `NonEmptyText`: a string property that, like Kestra's (Jackson) `String`, also takes a YAML boolean or
+  number (read as its text).
 - `NamespaceFiles`: which namespace files to copy into a working directory (WorkingDirectory, script tasks).
+- `RestartBehavior`: what restarting does to the child executions of Subflow and ForEachItem.
 - `deprecated_property`: a warning for a property Kestra still accepts but deprecates.
 """
 
@@ -11,17 +12,11 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import BeforeValidator, Field, StringConstraints
 
+from choreo.model.base import Part
 from choreo.model.plugin import PluginModel, Problem
 from choreo.model.types import Dynamic
-
-
-class Part(BaseModel):
-    """A nested object of a task (retry, cache, batch…): camelCase properties, unknown ones rejected."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
 
 
 def _scalar_to_text(value: Any) -> Any:
@@ -32,8 +27,10 @@ def _scalar_to_text(value: Any) -> Any:
     return value
 
 
-#: A string; a YAML number or boolean is taken as its text (`1` → "1", `true` → "true"), as Kestra does.
+#: A string; a YAML boolean or number is taken as its text (`true` → "true", `1` → "1"), as Kestra does.
 Text = Annotated[str, BeforeValidator(_scalar_to_text)]
+#: A `Text` that must not be empty.
+NonEmptyText = Annotated[str, StringConstraints(min_length=1), BeforeValidator(_scalar_to_text)]
 
 
 class FileExistBehavior(enum.StrEnum):

@@ -1,5 +1,28 @@
-"""Script tasks (`io.kestra.plugin.scripts.*`) and the Process task runner."""
+"""Script tasks (`io.kestra.plugin.scripts.*`) and the task runners they run on.
+
+`PLUGINS` is what the `choreo.plugins` entry point exposes: the script tasks and the runners (the core `Process`
+runner, and `Docker`, declared so that Kestra flows validate).
+"""
 
 from __future__ import annotations
 
-PLUGINS: list[type] = []
+from choreo.plugins.core.runner.process import Process
+from choreo.plugins.scripts.python.commands import Commands as PythonCommands
+from choreo.plugins.scripts.python.script import Script as PythonScript
+from choreo.plugins.scripts.runner.docker.docker import Docker
+from choreo.plugins.scripts.shell.commands import Commands as ShellCommands
+from choreo.plugins.scripts.shell.script import Script as ShellScript
+
+TASKS = [
+    PythonCommands,
+    PythonScript,
+    ShellCommands,
+    ShellScript,
+]
+
+RUNNERS = [
+    Docker,
+    Process,
+]
+
+PLUGINS = [*TASKS, *RUNNERS]

@@ -11,8 +11,8 @@ from datetime import time
 
 from pydantic import Field
 
+from choreo.model.base import Part
 from choreo.model.plugin import Path, Problem
-from choreo.model.task import _Part
 from choreo.model.types import Duration
 
 
@@ -23,7 +23,7 @@ class TimeWindowType(enum.StrEnum):
     SLIDING_WINDOW = "SLIDING_WINDOW"
 
 
-class TimeWindow(_Part):
+class TimeWindow(Part):
     """When the preconditions must all be met: a moving duration window, a sliding window or a daily time range.
 
     ```yaml
@@ -55,7 +55,9 @@ class TimeWindow(_Part):
     start_time: time | None = Field(
         default=None, description="Daily start, for DAILY_TIME_WINDOW only.", examples=["06:00:00"]
     )
-    end_time: time | None = Field(default=None, description="Daily end, for DAILY_TIME_WINDOW only.", examples=["09:00:00"])
+    end_time: time | None = Field(
+        default=None, description="Daily end, for DAILY_TIME_WINDOW only.", examples=["09:00:00"]
+    )
 
     def problems(self, path: Path) -> Iterable[Problem]:
         """What this window sets that its type does not allow, or misses that it needs (Kestra's messages)."""

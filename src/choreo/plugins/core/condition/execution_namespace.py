@@ -10,6 +10,7 @@ from pydantic import Field
 
 from choreo.model.condition import Condition
 from choreo.model.plugin import Problem, ValidationScope
+from choreo.plugins.core.parts import deprecated_property
 
 
 class Comparison(enum.StrEnum):
@@ -44,7 +45,9 @@ class ExecutionNamespace(Condition):
         "When unset: PREFIX if `prefix` is true, else EQUALS.",
     )
     prefix: bool = Field(
-        default=False, description="Deprecated shortcut for `comparison: PREFIX`, used only when `comparison` is unset."
+        default=False,
+        description="Deprecated shortcut for `comparison: PREFIX`, used only when `comparison` is unset.",
+        json_schema_extra={"deprecated": True},
     )
 
     @property
@@ -56,5 +59,6 @@ class ExecutionNamespace(Condition):
 
     def problems(self, scope: ValidationScope) -> Iterable[Problem]:
         yield from super().problems(scope)
-        if self.prefix:
-            yield Problem(("prefix",), "`prefix` is deprecated, use `comparison: PREFIX` instead", "warning")
+        warning = deprecated_property(self, "prefix", "use comparison: PREFIX instead")
+        if warning:
+            yield warning

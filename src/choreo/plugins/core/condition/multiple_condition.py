@@ -12,6 +12,7 @@ from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import TASK_ID_PATTERN
 from choreo.model.types import Duration
 from choreo.plugins.core.condition._time_window import TimeWindow
+from choreo.plugins.core.parts import deprecated_property
 
 
 class MultipleCondition(Condition):
@@ -58,9 +59,7 @@ class MultipleCondition(Condition):
         description="Forget the results once all conditions were met, so they must all be met again in the same "
         "window before the trigger fires again.",
     )
-    window: Duration | None = Field(
-        default=None, description="Deprecated: use `timeWindow.window`.", examples=["P1D"]
-    )
+    window: Duration | None = Field(default=None, description="Deprecated: use `timeWindow.window`.", examples=["P1D"])
     window_advance: Duration | None = Field(
         default=None, description="Deprecated: use `timeWindow.windowAdvance`.", examples=["PT6H"]
     )
@@ -82,6 +81,7 @@ class MultipleCondition(Condition):
     def problems(self, scope: ValidationScope) -> Iterable[Problem]:
         yield from super().problems(scope)
         yield from self.effective_time_window.problems(("timeWindow",))
-        for key, value in (("window", self.window), ("windowAdvance", self.window_advance)):
-            if value is not None:
-                yield Problem((key,), f"`{key}` is deprecated, use `timeWindow.{key}` instead", "warning")
+        for field, key in (("window", "window"), ("window_advance", "windowAdvance")):
+            warning = deprecated_property(self, field, f"use timeWindow.{key} instead")
+            if warning:
+                yield warning

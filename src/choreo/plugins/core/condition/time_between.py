@@ -56,4 +56,6 @@ class TimeBetween(Condition):
     def problems(self, scope: ValidationScope) -> Iterable[Problem]:
         yield from super().problems(scope)
         if self.after is None and self.before is None:
-            yield Problem((), "set `after`, `before` or both: without them the condition fails when evaluated", "warning")
+            yield Problem(
+                (), "set `after`, `before` or both: without them the condition fails when evaluated", "warning"
+            )

@@ -8,12 +8,13 @@ from typing import Any, ClassVar
 
 from pydantic import Field, PositiveInt
 
+from choreo.model.base import Part
 from choreo.model.labels import Labels
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import Task, Tasks
 from choreo.model.types import Dynamic
 from choreo.plugins.core.flow.subflow import child_flow_problems
-from choreo.plugins.core.parts import Part, RestartBehavior
+from choreo.plugins.core.parts import RestartBehavior
 
 
 class Batch(Part):
@@ -61,7 +62,9 @@ class ForEachItem(Task):
         min_length=1, description="Namespace of the flow to run.", examples=["company.team"]
     )
     flow_id: Dynamic[str] = Field(min_length=1, description="Id of the flow to run.", examples=["subflow"])
-    revision: PositiveInt | None = Field(default=None, description="Revision of the flow to run; the latest when unset.")
+    revision: PositiveInt | None = Field(
+        default=None, description="Revision of the flow to run; the latest when unset."
+    )
     inputs: dict[str, Any] | None = Field(
         default=None,
         description="Inputs of each child execution (values are rendered; `{{ taskrun.items }}` is the batch).",

@@ -89,6 +89,6 @@ def child_flow_problems(
 ) -> Iterable[Problem]:
     """Checks shared by the tasks that start child executions: no call to the flow itself, no system labels."""
     if scope.flow_id and flow_id == scope.flow_id and namespace == scope.namespace:
-        yield Problem(("flowId",), f"Invalid Flow: Recursive call to flow [{scope.namespace}.{scope.flow_id}]")
+        yield Problem((), f"Invalid Flow: Recursive call to flow [{scope.namespace}.{scope.flow_id}]")
     for message in system_label_problems(labels or []):
         yield Problem(("labels",), message)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import Task, TaskMap, Tasks
 from choreo.model.types import Dynamic
-from choreo.plugins.core.parts import Text
+from choreo.plugins.core.parts import NonEmptyText
 
 
 class Switch(Task):
@@ -38,7 +38,7 @@ class Switch(Task):
     aliases: ClassVar[tuple[str, ...]] = ("io.kestra.core.tasks.flows.Switch",)
     task_kind = "flowable"
 
-    value: Dynamic[Annotated[Text, Field(min_length=1)]] = Field(
+    value: Dynamic[NonEmptyText] = Field(
         description="The value to match against the keys of `cases`.", examples=["{{ inputs.string }}"]
     )
     cases: TaskMap | None = Field(

@@ -1,0 +1,100 @@
+"""io.kestra.plugin.core.flow.WorkingDirectory"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from pydantic import Field
+
+from choreo.model.base import Part
+from choreo.model.plugin import Problem, ValidationScope
+from choreo.model.task import Task, Tasks
+from choreo.model.types import Duration, Dynamic
+from choreo.plugins.core.parts import NamespaceFiles, Text
+
+
+class Cache(Part):
+    """Files kept from one execution to the next, restored into the working directory before the tasks run."""
+
+    patterns: list[str] = Field(
+        description="Glob patterns, relative to the working directory, of the files to cache.",
+        examples=[["node_modules/**"]],
+    )
+    ttl: Duration | None = Field(
+        default=None, description="How long the cache stays valid; forever when unset.", examples=["PT1H"]
+    )
+
+
+class WorkingDirectory(Task):
+    """Run runnable tasks one after the other on one worker, in one shared local directory.
+
+    Flowable in Kestra's sense (it has children), but its children all run on the worker that picks it up.
+
+    ```yaml
+    - id: wdir
+      type: io.kestra.plugin.core.flow.WorkingDirectory
+      inputFiles:
+        query.sql: SELECT 1
+      outputFiles:
+        - output.json
+      tasks:
+        - id: script
+          type: io.kestra.plugin.scripts.python.Script
+          script: print("hello")
+    ```
+    """
+
+    type_name: ClassVar[str] = "io.kestra.plugin.core.flow.WorkingDirectory"
+    aliases: ClassVar[tuple[str, ...]] = (
+        "io.kestra.core.tasks.flows.WorkingDirectory",
+        "io.kestra.core.tasks.flows.Worker",
+        "io.kestra.plugin.core.flow.Worker",
+    )
+    task_kind = "flowable"
+
+    tasks: Tasks | None = Field(
+        default=None, description="The runnable tasks to run, in order, in the shared directory (at least one)."
+    )
+    errors: Tasks | None = Field(default=None, description="Tasks to run when one of `tasks` fails.")
+    finally_: Tasks | None = Field(
+        default=None, alias="finally", description="Tasks to run at the end, whatever the outcome."
+    )
+    input_files: Dynamic[dict[str, Text] | str] | None = Field(
+        default=None,
+        description="Files to create in the directory first: a map of path to content (or kestra:// URI), "
+        "or a JSON object string.",
+        examples=[{"query.sql": "SELECT 1"}],
+    )
+    output_files: Dynamic[list[str]] | None = Field(
+        default=None,
+        description="Glob patterns of files to send to internal storage at the end; output `outputFiles` maps "
+        "each file to its URI.",
+        examples=[["*.csv"]],
+    )
+    namespace_files: NamespaceFiles | None = Field(
+        default=None, description="Namespace files to copy into the directory first."
+    )
+    cache: Cache | None = Field(default=None, description="Files to keep from one execution to the next.")
+
+    def problems(self, scope: ValidationScope) -> Iterable[Problem]:
+        yield from super().problems(scope)
+        if not self.tasks:
+            where = ("tasks",) if "tasks" in self.model_fields_set else ()
+            yield Problem(where, f"{self.id}: The 'tasks' property cannot be empty")
+            return
+        for index, child in enumerate(self.tasks):
+            if child.task_kind != "runnable":
+                yield Problem(
+                    ("tasks", index),
+                    f"{self.id}: Only runnable tasks are allowed as children of a WorkingDirectory task",
+                )
+                return
+        for index, child in enumerate(self.tasks):
+            if child.worker_group is not None:
+                yield Problem(
+                    ("tasks", index, "workerGroup"),
+                    f"{self.id}: Cannot set a Worker Group in any WorkingDirectory sub-tasks, "
+                    "it is only supported at the WorkingDirectory level",
+                )
+                return

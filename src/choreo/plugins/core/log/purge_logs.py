@@ -1,0 +1,48 @@
+"""io.kestra.plugin.core.log.PurgeLogs"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, PositiveInt
+
+from choreo.model.task import LogLevel, Task
+from choreo.model.types import Dynamic
+
+
+class PurgeLogs(Task):
+    """Delete logs older than `endDate` (and newer than `startDate`), optionally for one namespace or flow.
+
+    Outputs `count`, `executionLogsCount` and `nonExecutionLogsCount`.
+
+    ```yaml
+    - id: purge_logs
+      type: io.kestra.plugin.core.log.PurgeLogs
+      endDate: "{{ now() | dateAdd(-1, 'MONTHS') }}"
+      logLevels: [TRACE, DEBUG]
+    ```
+    """
+
+    type_name: ClassVar[str] = "io.kestra.plugin.core.log.PurgeLogs"
+
+    namespace: Dynamic[str] | None = Field(
+        default=None, description="Namespace of the logs: a prefix, or the flow's namespace when `flowId` is set."
+    )
+    flow_id: Dynamic[str] | None = Field(default=None, description="Only the logs of this flow (requires `namespace`).")
+    execution_id: Dynamic[str] | None = Field(default=None, description="Only the logs of this execution.")
+    log_levels: Dynamic[list[LogLevel]] | None = Field(
+        default=None, description="Only the logs of these levels; all levels when unset.", examples=[["DEBUG"]]
+    )
+    start_date: Dynamic[str] | None = Field(
+        default=None, description="Only the logs after this date (ISO-8601).", examples=["2024-01-01T00:00:00Z"]
+    )
+    end_date: Dynamic[str] = Field(
+        description="Only the logs before this date (ISO-8601).", examples=["{{ now() | dateAdd(-1, 'MONTHS') }}"]
+    )
+    purge_execution_logs: Dynamic[bool] = Field(default=True, description="Delete the logs of executions.")
+    purge_non_execution_logs: Dynamic[bool] = Field(
+        default=True, description="Delete the logs attached to no execution (trigger logs…)."
+    )
+    batch_size: Dynamic[PositiveInt] | None = Field(
+        default=None, description="Delete in batches of this many rows; all at once when unset."
+    )

@@ -1,0 +1,31 @@
+"""io.kestra.plugin.core.output.OutputValues"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from choreo.model.task import Task
+from choreo.model.types import Dynamic
+
+
+class OutputValues(Task):
+    """Render values and expose them as the `values` output.
+
+    ```yaml
+    - id: output_values
+      type: io.kestra.plugin.core.output.OutputValues
+      values:
+        taskrun_data: "{{ task.id }} > {{ taskrun.startDate }}"
+        count: 3
+    ```
+    """
+
+    type_name: ClassVar[str] = "io.kestra.plugin.core.output.OutputValues"
+
+    values: Dynamic[dict[str, Any]] | None = Field(
+        default=None,
+        description="The values to output, by name; strings in them are rendered.",
+        examples=[{"count": "{{ outputs.extract.rows | length }}"}],
+    )

@@ -1,0 +1,27 @@
+"""io.kestra.plugin.core.state.Get"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from choreo.model.types import Dynamic
+from choreo.plugins.core.state.abstract_state import AbstractState
+
+
+class Get(AbstractState):
+    """Read a state file (deprecated: use the KV store). Outputs `data` and `count`.
+
+    ```yaml
+    - id: get
+      type: io.kestra.plugin.core.state.Get
+      name: unit
+    ```
+    """
+
+    type_name: ClassVar[str] = "io.kestra.plugin.core.state.Get"
+    aliases: ClassVar[tuple[str, ...]] = ("io.kestra.core.tasks.states.Get",)
+    deprecated: ClassVar[str | None] = "use io.kestra.plugin.core.kv.Get instead"
+
+    error_on_missing: Dynamic[bool] = Field(default=False, description="Fail when the state file does not exist.")

@@ -1,0 +1,1 @@
+"""Python script tasks (`io.kestra.plugin.scripts.python.*`)."""

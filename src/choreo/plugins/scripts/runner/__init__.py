@@ -1,0 +1,1 @@
+"""Task runners of the scripts plugin (`io.kestra.plugin.scripts.runner.*`)."""

@@ -1,0 +1,1 @@
+"""Shell script tasks (`io.kestra.plugin.scripts.shell.*`)."""
