@@ -23,7 +23,7 @@ FIRST_ERROR_LINE = {
     "dag-notexist-task.yaml": 17,  # - taskX
     "duplicate-inputs.yaml": 8,  # the second `- id: first_input`
     "duplicate-key.yaml": 10,  # the second `variables.tf:`
-    "duplicate-parallel.yaml": 37,  # the nested `- id: t3`
+    "duplicate-parallel.yaml": 38,  # the nested `- id: t3`
     "duplicate.yaml": 21,  # the first repeated task id (`date` inside `seq`)
     "empty.yaml": 1,  # no tasks at all
     "inputs-bad-type.yaml": 4,  # type: FOO
@@ -38,8 +38,8 @@ FIRST_ERROR_LINE = {
     "recursive-flow.yaml": 5,  # the Subflow task
     "switch-invalid.yaml": 9,  # the Switch task
     "system-labels.yaml": 5,  # the labels
-    "worker-group.yaml": 8,  # workerGroup
-    "workingdirectory-invalid.yaml": 13,  # the Pause task inside WorkingDirectory
+    "worker-group.yaml": 9,  # workerGroup.key
+    "workingdirectory-invalid.yaml": 11,  # the Pause task inside WorkingDirectory
     "workingdirectory-no-tasks.yaml": 5,  # the WorkingDirectory task
 }
 

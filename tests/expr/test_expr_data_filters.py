@@ -31,11 +31,18 @@ from choreo.errors import ExpressionError
         ("{{ '42' | number + 1 }} {{ '4.5' | number }} {{ '0x1F' | number }}", "43 4.5 31"),
         ("{{ '3' | number('FLOAT') }} {{ '7' | number('LONG') }}", "3.0 7"),
         ("{{ 1234567.891 | numberFormat('#,##0.00') }}", "1,234,567.89"),
-        ("{{ 0.5 | numberFormat('#%') }} {{ 2.5 | numberFormat('0') }} {{ 42 | numberFormat('0.000') }}", "50% 2 42.000"),
-        ("{{ 1 | className }} {{ 1.5 | className }} {{ 'x' | className }} {{ true | className }}",
-         "java.lang.Integer java.lang.Double java.lang.String java.lang.Boolean"),  # fmt: skip
-        ("{{ {} | className }} {{ [] | className }} {{ 10000000000 | className }}",
-         "java.util.LinkedHashMap java.util.ArrayList java.lang.Long"),  # fmt: skip
+        (
+            "{{ 0.5 | numberFormat('#%') }} {{ 2.5 | numberFormat('0') }} {{ 42 | numberFormat('0.000') }}",
+            "50% 2 42.000",
+        ),
+        (
+            "{{ 1 | className }} {{ 1.5 | className }} {{ 'x' | className }} {{ true | className }}",
+            "java.lang.Integer java.lang.Double java.lang.String java.lang.Boolean",
+        ),  # fmt: skip
+        (
+            "{{ {} | className }} {{ [] | className }} {{ 10000000000 | className }}",
+            "java.util.LinkedHashMap java.util.ArrayList java.lang.Long",
+        ),  # fmt: skip
     ],
 )
 def test_data_filters(render, template, expected):

@@ -21,16 +21,20 @@ NOW = datetime(2013, 9, 8, 16, 19, 12, 123456, tzinfo=timezone(timedelta(hours=1
         ("{{ now | date('sql', timeZone='UTC') }}", "2013-09-08 15:19:12.123456"),
         ("{{ now | date('sql_sec', timeZone='UTC') }}", "2013-09-08 15:19:12"),
         ("{{ now | date('sql_milli', timeZone='UTC') }}", "2013-09-08 15:19:12.123"),
-        ("{{ now | date('iso_zoned_date_time', timeZone='Europe/Paris') }}",
-         "2013-09-08T17:19:12.123456+02:00[Europe/Paris]"),  # fmt: skip
+        (
+            "{{ now | date('iso_zoned_date_time', timeZone='Europe/Paris') }}",
+            "2013-09-08T17:19:12.123456+02:00[Europe/Paris]",
+        ),  # fmt: skip
         ("{{ now | date('iso_local_date', timeZone='UTC') }}", "2013-09-08"),
         ("{{ now | date('iso_date', timeZone='Europe/Paris') }}", "2013-09-08+02:00"),
         ("{{ now | date('iso_instant') }}", "2013-09-08T15:19:12.123456Z"),
         ("{{ now | date('rfc_1123_date_time', timeZone='Europe/Paris') }}", "Sun, 8 Sep 2013 17:19:12 +0200"),
         ("{{ now | date('yyyy-MM-dd') }}", "2013-09-08"),
         ("{{ now | date(\"EEE, MMM d ''yy h:mm a\", timeZone='UTC') }}", "Sun, Sep 8 '13 3:19 PM"),
-        ("{{ now | date(\"EEEE MMMM dd 'at' HH:mm:ss.SSS Z XXX\", timeZone='America/New_York') }}",
-         "Sunday September 08 at 11:19:12.123 -0400 -04:00"),  # fmt: skip
+        (
+            "{{ now | date(\"EEEE MMMM dd 'at' HH:mm:ss.SSS Z XXX\", timeZone='America/New_York') }}",
+            "Sunday September 08 at 11:19:12.123 -0400 -04:00",
+        ),  # fmt: skip
         ("{{ now | date('D w Q', timeZone='UTC') }}", "251 36 3"),
         ("{{ now | date() }}", "2013-09-08T15:19:12.123456Z"),
     ],
@@ -49,10 +53,14 @@ def test_date_filter_formats(render, template, expected):
         ("{{ '08.09.2023' | date('yyyy-MM-dd', existingFormat='dd.MM.yyyy') }}", "2023-09-08"),
         ("{{ '08092023' | date('yyyy-MM-dd', existingFormat='ddMMyyyy') }}", "2023-09-08"),
         ("{{ '2024-01-01T10:00:00Z' | date('HH:mm', timeZone='+02:00') }}", "12:00"),
-        ("{{ 'Tue, 08 Feb 2022 19:38:26 GMT' | date(existingFormat='rfc_1123_date_time', timeZone='Europe/Paris') }}",
-         "2022-02-08T20:38:26.000000+01:00"),  # fmt: skip
-        ("{{ '05/03/2021 07:15 PM +0100' | date('iso_sec', existingFormat='dd/MM/yyyy hh:mm a Z') }}",
-         "2021-03-05T18:15:00Z"),  # fmt: skip
+        (
+            "{{ 'Tue, 08 Feb 2022 19:38:26 GMT' | date(existingFormat='rfc_1123_date_time', timeZone='Europe/Paris') }}",
+            "2022-02-08T20:38:26.000000+01:00",
+        ),  # fmt: skip
+        (
+            "{{ '05/03/2021 07:15 PM +0100' | date('iso_sec', existingFormat='dd/MM/yyyy hh:mm a Z') }}",
+            "2021-03-05T18:15:00Z",
+        ),  # fmt: skip
     ],
 )
 def test_date_filter_parses_strings(render, template, expected):
@@ -125,7 +133,7 @@ def test_now_function(render, evaluate):
         "{{ now | date('yyyy', timeZone='Mars/Olympus') }}",
         "{{ now | date('yyyy', timeZone='../../etc/passwd') }}",
         "{{ now | date('bbb') }}",
-        "{{ now | date(\"'unterminated\") }}",
+        '{{ now | date("\'unterminated") }}',
         "{{ now | dateAdd(1, 'FORTNIGHTS') }}",
         "{{ now | dateAdd('x', 'DAYS') }}",
         "{{ [1] | date('yyyy') }}",

@@ -93,7 +93,9 @@ def test_if_elseif_elif_else(render):
 
 
 def test_for_loop_with_else_and_loop_variables(render):
-    template = "{% for x in items %}{{ loop.index }}:{{ x }}{% if not loop.last %},{% endif %}{% else %}none{% endfor %}"
+    template = (
+        "{% for x in items %}{{ loop.index }}:{{ x }}{% if not loop.last %},{% endif %}{% else %}none{% endfor %}"
+    )
     assert render(template, items=["a", "b"]) == "1:a,2:b"  # loop.index is Jinja's (1-based)
     assert render(template, items=[]) == "none"
     assert render("{% for x in items %}{{ loop.index0 }}{% endfor %}", items="ab") == "01"

@@ -42,7 +42,7 @@ def test_missing_variable_message_names_the_path(engine, template, path):
         "{{ inputs.foo is null }}",
         "{{ inputs.foo is empty }}",
         "{{ fromJson(inputs.foo) }}",
-        "{{ inputs.list contains inputs.foo }}",
+        "{{ inputs.nested.list contains inputs.foo }}",
     ],
 )
 def test_any_use_of_undefined_fails(engine, template):

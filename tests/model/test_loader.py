@@ -125,21 +125,39 @@ def test_worker_groups_must_be_declared():
     assert errors(text, declared) == []
 
 
-def test_template_syntax_errors_point_at_the_template_line():
-    def check(template: str) -> None:
-        from choreo.errors import ExpressionError
+def _check(template: str) -> None:
+    from choreo.errors import ExpressionError, SecurityViolation
 
-        if "{{ oops" in template:
-            line = template[: template.index("{{ oops")].count("\n") + 1
-            raise ExpressionError("unexpected end of template", line=line)
+    if "include" in template:
+        raise SecurityViolation("the 'include' tag is not allowed", line=1)
+    if "{{ oops" in template:
+        line = template[: template.index("{{ oops")].count("\n") + 1
+        raise ExpressionError("unexpected end of template", line=line)
 
-    loader = FlowLoader(PluginRegistry([Log, Sequential]), check_template=check)
+
+def test_template_syntax_errors_are_warnings_at_the_template_line():
+    # Kestra saves such a flow and fails the task when it renders: we accept it too, and say where it will break.
+    loader = FlowLoader(PluginRegistry([Log, Sequential]), check_template=_check)
     text = (
         "id: x\nnamespace: n\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
         "    message: |\n      fine\n      {{ oops\n"
     )
+    result = loader.validate(text, "flows/etl.yaml")
+    assert result.ok
+    assert [str(v) for v in result.warnings] == [
+        "flows/etl.yaml:8:1: warning: tasks[0].message: invalid expression, the task will fail when it runs: "
+        "unexpected end of template"
+    ]
+
+
+def test_forbidden_template_constructs_reject_the_flow():
+    loader = FlowLoader(PluginRegistry([Log, Sequential]), check_template=_check)
+    text = (
+        "id: x\nnamespace: n\ntasks:\n"
+        "  - {id: a, type: io.kestra.plugin.core.log.Log, message: \"{% include 'x' %}\"}\n"
+    )
     assert errors(text, loader) == [
-        "flows/etl.yaml:8:1: tasks[0].message: invalid expression: unexpected end of template"
+        "flows/etl.yaml:4:59: tasks[0].message: forbidden expression: the 'include' tag is not allowed"
     ]
 
 

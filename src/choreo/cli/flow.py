@@ -19,6 +19,7 @@ app = typer.Typer(help="Work with flow files.", no_args_is_help=True)
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Flow files or directories (searched for *.yaml and *.yml).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document for machines.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail validation too.")] = False,
     worker_group: Annotated[
         list[str] | None, typer.Option("--worker-group", help="A worker group flows may use (repeatable).")
     ] = None,
@@ -29,7 +30,7 @@ def validate(
         settings = Settings(worker_groups=settings.worker_groups | frozenset(worker_group))
     files, missing = collect_flow_files(paths)
     choreo = Choreo(settings)
-    reports = validate_files(choreo, files)
+    reports = validate_files(choreo, files, strict=strict)
     if as_json:
         document = {
             "valid": not missing and all(r.ok for r in reports),

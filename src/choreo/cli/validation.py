@@ -18,10 +18,12 @@ class FileReport:
     path: Path
     flow: Flow | None
     violations: list[Violation]
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.flow is not None and not any(v.severity == "error" for v in self.violations)
+        failing = ("error", "warning") if self.strict else ("error",)
+        return self.flow is not None and not any(v.severity in failing for v in self.violations)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -47,16 +49,18 @@ def collect_flow_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return files, missing
 
 
-def validate_files(choreo: Choreo, files: list[Path]) -> list[FileReport]:
+def validate_files(choreo: Choreo, files: list[Path], *, strict: bool = False) -> list[FileReport]:
     reports = []
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            reports.append(FileReport(path, None, [Violation("", f"cannot read the file: {exc}", file=str(path))]))
+            reports.append(
+                FileReport(path, None, [Violation("", f"cannot read the file: {exc}", file=str(path))], strict)
+            )
             continue
         result = choreo.flows.validate(text, str(path))
-        reports.append(FileReport(path, result.flow, result.violations))
+        reports.append(FileReport(path, result.flow, result.violations, strict))
     return reports
 
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from choreo.errors import ExpressionError, FlowInvalid, Severity, Violation
+from choreo.errors import ExpressionError, FlowInvalid, SecurityViolation, Severity, Violation
 from choreo.model._messages import closest_word, describe_errors
 from choreo.model.condition import InvalidCondition
 from choreo.model.flow import Flow
@@ -113,7 +113,7 @@ class _Session:
         line = column = None
         if position is not None:
             line, column = position.line, position.column
-            if line_offset:
+            if line_offset and (position.block or line_offset > 1):
                 line += line_offset - (0 if position.block else 1)
                 column = 1
         self.violations.append(Violation(format_path(path), message, line, column, self.filename, severity))
@@ -276,8 +276,16 @@ class _Session:
         assert self.check_template is not None
         try:
             self.check_template(text)
+        except SecurityViolation as exc:
+            self.report(path, f"forbidden expression: {exc}", line_offset=exc.line or 0)
         except ExpressionError as exc:
-            self.report(path, f"invalid expression: {exc}", line_offset=exc.line or 0)
+            # Kestra accepts the flow and fails the task when it renders; we do the same, but say so now.
+            self.report(
+                path,
+                f"invalid expression, the task will fail when it runs: {exc}",
+                severity="warning",
+                line_offset=exc.line or 0,
+            )
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
