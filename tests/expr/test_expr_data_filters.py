@@ -38,11 +38,11 @@ from choreo.errors import ExpressionError
         (
             "{{ 1 | className }} {{ 1.5 | className }} {{ 'x' | className }} {{ true | className }}",
             "java.lang.Integer java.lang.Double java.lang.String java.lang.Boolean",
-        ),  # fmt: skip
+        ),
         (
             "{{ {} | className }} {{ [] | className }} {{ 10000000000 | className }}",
             "java.util.LinkedHashMap java.util.ArrayList java.lang.Long",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_data_filters(render, template, expected):

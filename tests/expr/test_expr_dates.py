@@ -24,7 +24,7 @@ NOW = datetime(2013, 9, 8, 16, 19, 12, 123456, tzinfo=timezone(timedelta(hours=1
         (
             "{{ now | date('iso_zoned_date_time', timeZone='Europe/Paris') }}",
             "2013-09-08T17:19:12.123456+02:00[Europe/Paris]",
-        ),  # fmt: skip
+        ),
         ("{{ now | date('iso_local_date', timeZone='UTC') }}", "2013-09-08"),
         ("{{ now | date('iso_date', timeZone='Europe/Paris') }}", "2013-09-08+02:00"),
         ("{{ now | date('iso_instant') }}", "2013-09-08T15:19:12.123456Z"),
@@ -34,7 +34,7 @@ NOW = datetime(2013, 9, 8, 16, 19, 12, 123456, tzinfo=timezone(timedelta(hours=1
         (
             "{{ now | date(\"EEEE MMMM dd 'at' HH:mm:ss.SSS Z XXX\", timeZone='America/New_York') }}",
             "Sunday September 08 at 11:19:12.123 -0400 -04:00",
-        ),  # fmt: skip
+        ),
         ("{{ now | date('D w Q', timeZone='UTC') }}", "251 36 3"),
         ("{{ now | date() }}", "2013-09-08T15:19:12.123456Z"),
     ],
@@ -54,13 +54,13 @@ def test_date_filter_formats(render, template, expected):
         ("{{ '08092023' | date('yyyy-MM-dd', existingFormat='ddMMyyyy') }}", "2023-09-08"),
         ("{{ '2024-01-01T10:00:00Z' | date('HH:mm', timeZone='+02:00') }}", "12:00"),
         (
-            "{{ 'Tue, 08 Feb 2022 19:38:26 GMT' | date(existingFormat='rfc_1123_date_time', timeZone='Europe/Paris') }}",
+            "{{ 'Tue, 08 Feb 2022 19:38:26 GMT' | date(existingFormat='rfc_1123_date_time', timeZone='CET') }}",
             "2022-02-08T20:38:26.000000+01:00",
-        ),  # fmt: skip
+        ),
         (
             "{{ '05/03/2021 07:15 PM +0100' | date('iso_sec', existingFormat='dd/MM/yyyy hh:mm a Z') }}",
             "2021-03-05T18:15:00Z",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_date_filter_parses_strings(render, template, expected):

@@ -118,14 +118,14 @@ def test_store_functions_use_the_services(engine):
         "{{ fileURI('f.csv') }}|{{ fileSize('kestra:///x') }}|{{ errorLogs()[0].message }}"
     )
     rendered = engine.render(template, {}, services)
-    assert rendered == (
-        'secret-API|{"v":"k"}|{"v":"k"}|content of a.txt|kestra:///ns/f.csv|42|boom'
-    )
+    assert rendered == ('secret-API|{"v":"k"}|{"v":"k"}|content of a.txt|kestra:///ns/f.csv|42|boom')
     assert ("kv", ("k", None, True)) in services.calls and ("kv", ("k", "ns", False)) in services.calls
     assert engine.render("{{ kv(key='k', errorOnMissing=false) }}", {}, services) == '{"v":"k"}'
 
 
-@pytest.mark.parametrize("call", ["secret('x')", "kv('x')", "read('x')", "fileURI('x')", "fileSize('x')", "errorLogs()"])
+@pytest.mark.parametrize(
+    "call", ["secret('x')", "kv('x')", "read('x')", "fileURI('x')", "fileSize('x')", "errorLogs()"]
+)
 def test_store_functions_without_services_name_the_function(engine, call):
     name = call.split("(")[0]
     with pytest.raises(ExpressionError, match=rf"'{name}\(\)'"):

@@ -203,3 +203,22 @@ def test_runtime_errors_carry_the_template_line(engine):
 )
 def test_simple_template_fast_path(engine, template, simple):
     assert is_simple_template(template, engine._env.filters) is simple
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ 4 is even }} {{ 4 is odd }} {{ 3 is odd }} {{ 'x' is even }}", "true false true false"),
+        ("{{ v is null }} {{ v is none }} {{ 1 is not null }}", "true true true"),
+        (
+            "{{ v is empty }} {{ '  ' is empty }} {{ [] is empty }} {{ {} is empty }} {{ 0 is empty }}",
+            "true true true true false",
+        ),
+        ("{{ [1] is iterable }} {{ 'ab' is iterable }} {{ {} is iterable }}", "true false false"),
+        ("{{ {} is map }} {{ [] is map }}", "true false"),
+        ("{{ '{\"a\": 1}' is json }} {{ '[1' is json }} {{ 1 is json }}", "true false false"),
+        ("{{ v is defined }} {{ nope is defined }} {{ nope is not defined }}", "true false true"),
+    ],
+)
+def test_tests(render, template, expected):
+    assert render(template, v=None) == expected

@@ -1,4 +1,4 @@
-"""Strict variables: every use of something missing fails, naming the dotted path; `??`, `default`, `is defined` rescue."""
+"""Strict variables: using something missing fails and names its path; `??`, `default`, `is defined` rescue."""
 
 from __future__ import annotations
 

@@ -18,8 +18,11 @@ Known differences from Pebble:
 - Line endings in template text are normalised to `\\n`.
 - Default time zone is UTC for `now()`, `date` and friends (Kestra uses the server zone).
 - `now()` returns a datetime (printed as ISO-8601) unless `format` is given; Kestra returns a string.
-- Regexes are Python's `re` (Java named groups `(?<n>...)` and `$1` replacements are translated); no timeout.
-- Method calls on values (`'a'.toUpperCase()`) are not supported; dict keys shadow nothing (`x.items` is a key).
+- Regexes are Python's `re` (Java named groups `(?<n>...)` and `$1` replacements are translated).
+- No CPU time limit: a pathological regex, jq program or nested loop can run long (sizes of `range`, `*`
+  and `**` results are capped).
+- Java method calls (`'a'.toUpperCase()`) do not exist; the sandbox allows safe Python ones on non-map values
+  (`'a'.upper()`). On maps, `x.items` always reads the key `items`, never a dict method.
 - Jinja's own filters (`map`, `attr`, `format`, ...) and globals (`lipsum`, `cycler`, `namespace`) do not exist.
 """
 

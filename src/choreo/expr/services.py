@@ -7,15 +7,14 @@ context, so templates cannot reach it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from choreo.errors import ChoreoError, ExpressionError
 
-__all__ = ["RenderServices", "RenderState", "call_service", "current_state", "render_scope"]
+__all__ = ["RenderServices", "RenderState", "call_service", "current_state", "enter", "enter_nested", "leave"]
 
 MAX_RENDER_DEPTH = 10
 
@@ -52,21 +51,21 @@ def current_state() -> RenderState:
     return _STATE.get()
 
 
-@contextmanager
-def render_scope(services: RenderServices | None, *, nested: bool = False) -> Iterator[None]:
-    """Install `services` for the duration of one render; nested renders (the `render()` function) count depth."""
+def enter(services: RenderServices | None) -> Token[RenderState]:
+    """Install `services` for one top-level render; give the token back to `leave()`."""
+    return _STATE.set(RenderState(services, _STATE.get().depth))
+
+
+def enter_nested() -> Token[RenderState]:
+    """One level deeper for the `render()` template function, same services; bounded depth."""
     outer = _STATE.get()
-    if nested:
-        if outer.depth >= MAX_RENDER_DEPTH:
-            raise ExpressionError(f"render() nested more than {MAX_RENDER_DEPTH} levels deep")
-        state = RenderState(outer.services if services is None else services, outer.depth + 1)
-    else:
-        state = RenderState(services, outer.depth)
-    token = _STATE.set(state)
-    try:
-        yield
-    finally:
-        _STATE.reset(token)
+    if outer.depth >= MAX_RENDER_DEPTH:
+        raise ExpressionError(f"render() nested more than {MAX_RENDER_DEPTH} levels deep")
+    return _STATE.set(RenderState(outer.services, outer.depth + 1))
+
+
+def leave(token: Token[RenderState]) -> None:
+    _STATE.reset(token)
 
 
 def call_service(function: str, method: str, *args: Any) -> Any:

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
-from pydantic import Field, NonNegativeInt, WithJsonSchema
+from pydantic import Field, NonNegativeInt
 
 from choreo.model.base import Part
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import OneTask, Task, Tasks
 from choreo.model.types import Dynamic
 
-#: A bare `$ref` beside a description breaks pydantic's schema generation while `#/$defs/task` is still to be
-#: added (choreo.plugins.schema does it afterwards), so the slot's schema is wrapped in `allOf`.
-_DagNodeTask = Annotated[OneTask, WithJsonSchema({"allOf": [{"$ref": "#/$defs/task"}]})]
-
 
 class DagTask(Part):
     """One node of a DAG: a task and the ids of the tasks it waits for."""
 
-    task: _DagNodeTask = Field(description="The task to run.")
+    task: OneTask = Field(description="The task to run.")
     depends_on: list[str] | None = Field(
         default=None,
         description="Ids of the tasks of this DAG that must succeed before this one starts.",
