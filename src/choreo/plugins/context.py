@@ -1,0 +1,78 @@
+"""What a runnable task sees while it runs: the run context.
+
+A task's `async def run(self, ctx: RunContext)` gets everything through `ctx` — rendering, logging, storage,
+KV, secrets, its working directory — and never the store or the application. The engine implements the protocol;
+tests use a fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class TaskFailed(Exception):
+    """Raised by a task to end its attempt FAILED with a message; `retryable=False` skips the task's retries."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        self.retryable = retryable
+        super().__init__(message)
+
+
+class TaskLogger(Protocol):
+    def trace(self, message: str) -> None: ...
+    def debug(self, message: str) -> None: ...
+    def info(self, message: str) -> None: ...
+    def warn(self, message: str) -> None: ...
+    def error(self, message: str) -> None: ...
+    def log(self, level: str, message: str) -> None: ...
+
+
+class RunContext(Protocol):
+    """The services of one task-run attempt."""
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        """What templates see: flow, execution, task, taskrun, inputs, outputs, vars, labels…"""
+        ...
+
+    @property
+    def logger(self) -> TaskLogger: ...
+
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        """Render every template string inside `value` (strings, lists, maps); other values as they are."""
+        ...
+
+    def evaluate(self, expression: str, extra: Mapping[str, Any] | None = None) -> Any:
+        """The native value of one expression (`{{ a > 1 }}` → True)."""
+        ...
+
+    def secret(self, key: str) -> str: ...
+
+    def working_dir(self) -> Path:
+        """A directory of this attempt's own, created on first use and removed after the task."""
+        ...
+
+    def put_file(self, path: Path | str, name: str | None = None) -> str:
+        """Store a local file as an output of this task run; returns its kestra:// URI."""
+        ...
+
+    def read_file(self, uri: str) -> bytes:
+        """The content of a kestra:// URI (or a namespace file)."""
+        ...
+
+    def metric(self, name: str, value: float, *, kind: str = "counter", tags: Mapping[str, str] | None = None) -> None:
+        ...
+
+    def warn_state(self) -> None:
+        """End this attempt in WARNING instead of SUCCESS (e.g. a script wrote to stderr)."""
+        ...
+
+    def kv_get(self, key: str, namespace: str | None = None) -> Any: ...
+
+    def kv_put(self, key: str, value: Any, *, namespace: str | None = None, ttl: float | None = None) -> None: ...
+
+    def kv_delete(self, key: str, namespace: str | None = None) -> bool: ...
+
+    def kv_keys(self, prefix: str | None = None, namespace: str | None = None) -> list[str]: ...
