@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from choreo.model.types import scalar_to_text
+
 SYSTEM_PREFIX = "system."
 #: System labels a flow author may set: `system.readOnly` makes the flow read-only in the UI, as in Kestra.
 USER_SETTABLE_SYSTEM_LABELS = frozenset({"system.readOnly"})
@@ -18,20 +20,12 @@ class Label(BaseModel):
     value: str = Field(description="Label value.")
 
 
-def _scalar_text(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
 def _labels_from_map_or_list(value: Any) -> Any:
     if isinstance(value, dict):
-        return [{"key": key, "value": _scalar_text(val)} for key, val in value.items()]
+        return [{"key": key, "value": scalar_to_text(val)} for key, val in value.items()]
     if isinstance(value, list):
         return [
-            {**item, "value": _scalar_text(item.get("value"))} if isinstance(item, dict) else item for item in value
+            {**item, "value": scalar_to_text(item.get("value"))} if isinstance(item, dict) else item for item in value
         ]
     return value
 

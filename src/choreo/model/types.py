@@ -4,6 +4,7 @@
   template string (one that contains `{{`, `{%` or `{#`); the loader checks the template's syntax. Constraints
   belong inside: `Dynamic[Annotated[int, Field(ge=1)]]`, not `Dynamic[int] = Field(ge=1)` (which would apply
   `ge` to the template string too).
+- `Text`, `NonEmptyText`: a string that, like Kestra's (Jackson) `String`, also takes a YAML boolean or number.
 - `Duration`: an ISO-8601 duration (`PT5M`), held as `timedelta`, printed back as ISO.
 - `PluginSlot`: marks a property holding plugins (tasks, triggers, conditions, task runners) that the loader
   resolves through the plugin registry, e.g. `Tasks`, `TaskMap`, `Conditions`.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import BeforeValidator, GetJsonSchemaHandler, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, GetJsonSchemaHandler, PlainSerializer, StringConstraints, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -70,6 +71,21 @@ else:
 
         def __class_getitem__(cls, item: Any) -> Any:
             return Annotated[item, _DynamicValidator(), DynamicMarker()]
+
+
+def scalar_to_text(value: Any) -> Any:
+    """`true` → "true", `1` → "1": how Kestra reads a YAML scalar into a text property. Other values unchanged."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+#: A string; a YAML boolean or number is taken as its text (`true` → "true", `1` → "1"), as Kestra does.
+Text = Annotated[str, BeforeValidator(scalar_to_text)]
+#: A `Text` that must not be empty.
+NonEmptyText = Annotated[str, StringConstraints(min_length=1), BeforeValidator(scalar_to_text)]
 
 
 def _parse_duration_value(value: Any) -> Any:

@@ -62,8 +62,9 @@ class RunContext(Protocol):
         """The content of a kestra:// URI (or a namespace file)."""
         ...
 
-    def metric(self, name: str, value: float, *, kind: str = "counter", tags: Mapping[str, str] | None = None) -> None:
-        ...
+    def metric(
+        self, name: str, value: float, *, kind: str = "counter", tags: Mapping[str, str] | None = None
+    ) -> None: ...
 
     def warn_state(self) -> None:
         """End this attempt in WARNING instead of SUCCESS (e.g. a script wrote to stderr)."""

@@ -1,7 +1,5 @@
 """Nested property groups and value types shared by several core task types.
 
-- `Text`, `NonEmptyText`: a string property that, like Kestra's (Jackson) `String`, also takes a YAML boolean or
-  number (read as its text).
 - `NamespaceFiles`: which namespace files to copy into a working directory (WorkingDirectory, script tasks).
 - `RestartBehavior`: what restarting does to the child executions of Subflow and ForEachItem.
 - `deprecated_property`: a warning for a property Kestra still accepts but deprecates.
@@ -10,27 +8,12 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import Field
 
 from choreo.model.base import Part
 from choreo.model.plugin import PluginModel, Problem
 from choreo.model.types import Dynamic
-
-
-def _scalar_to_text(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
-#: A string; a YAML boolean or number is taken as its text (`true` → "true", `1` → "1"), as Kestra does.
-Text = Annotated[str, BeforeValidator(_scalar_to_text)]
-#: A `Text` that must not be empty.
-NonEmptyText = Annotated[str, StringConstraints(min_length=1), BeforeValidator(_scalar_to_text)]
 
 
 class FileExistBehavior(enum.StrEnum):

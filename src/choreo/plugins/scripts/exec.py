@@ -15,8 +15,8 @@ from pydantic import Field
 
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import OneTaskRunner, Task
-from choreo.model.types import Dynamic
-from choreo.plugins.core.parts import NamespaceFiles, Text, deprecated_property
+from choreo.model.types import Dynamic, Text
+from choreo.plugins.core.parts import NamespaceFiles, deprecated_property
 from choreo.plugins.scripts.runner.docker.parts import DockerOptions
 
 #: Kestra's default interpreter: each command line is run by a POSIX shell.

@@ -7,8 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from choreo.model.task import LogLevel, Task
-from choreo.model.types import Dynamic
-from choreo.plugins.core.parts import NonEmptyText
+from choreo.model.types import Dynamic, NonEmptyText
 
 
 class Echo(Task):

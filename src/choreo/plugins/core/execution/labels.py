@@ -8,8 +8,7 @@ from pydantic import Field
 
 from choreo.model.base import Part
 from choreo.model.task import Task
-from choreo.model.types import Dynamic
-from choreo.plugins.core.parts import Text
+from choreo.model.types import Dynamic, Text
 
 
 class LabelEntry(Part):

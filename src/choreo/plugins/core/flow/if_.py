@@ -7,8 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from choreo.model.task import Task, Tasks
-from choreo.model.types import Dynamic
-from choreo.plugins.core.parts import Text
+from choreo.model.types import Dynamic, Text
 
 
 class If(Task):

@@ -11,8 +11,7 @@ from pydantic import Field, PositiveInt
 from choreo.model.base import Part
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import Task, Tasks
-from choreo.model.types import Duration, Dynamic
-from choreo.plugins.core.parts import Text
+from choreo.model.types import Duration, Dynamic, Text
 
 
 class CheckFrequency(Part):

@@ -9,8 +9,7 @@ from pydantic import Field
 
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import Task, TaskMap, Tasks
-from choreo.model.types import Dynamic
-from choreo.plugins.core.parts import NonEmptyText
+from choreo.model.types import Dynamic, NonEmptyText
 
 
 class Switch(Task):

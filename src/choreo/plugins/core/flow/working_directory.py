@@ -10,8 +10,8 @@ from pydantic import Field
 from choreo.model.base import Part
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import Task, Tasks
-from choreo.model.types import Duration, Dynamic
-from choreo.plugins.core.parts import NamespaceFiles, Text
+from choreo.model.types import Duration, Dynamic, Text
+from choreo.plugins.core.parts import NamespaceFiles
 
 
 class Cache(Part):

@@ -9,9 +9,9 @@ from pydantic import Field
 
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import Task
-from choreo.model.types import Dynamic
+from choreo.model.types import Dynamic, Text
 from choreo.plugins.core.http.options import HttpOptions, SslOptions
-from choreo.plugins.core.parts import Text, deprecated_property
+from choreo.plugins.core.parts import deprecated_property
 
 
 class AbstractHttp(Task):

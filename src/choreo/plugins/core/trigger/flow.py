@@ -13,8 +13,8 @@ from choreo.model.plugin import Path, Problem, ValidationScope
 from choreo.model.state import State
 from choreo.model.task import TASK_ID_PATTERN
 from choreo.model.trigger import Trigger
+from choreo.model.types import Text
 from choreo.plugins.core.condition._time_window import TimeWindow
-from choreo.plugins.core.parts import Text
 
 
 class Operand(enum.StrEnum):

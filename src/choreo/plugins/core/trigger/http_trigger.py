@@ -13,9 +13,9 @@ from pydantic import Field
 
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.trigger import Trigger
-from choreo.model.types import Duration, Dynamic
+from choreo.model.types import Duration, Dynamic, Text
 from choreo.plugins.core.http.options import HttpOptions, SslOptions
-from choreo.plugins.core.parts import Text, deprecated_property
+from choreo.plugins.core.parts import deprecated_property
 
 
 class HttpTrigger(Trigger):
