@@ -10,12 +10,13 @@ import yaml
 
 from choreo.model.loader import FlowLoader
 from choreo.model.plugin import PluginModel
-from choreo.model.types import PluginSlot, SlotShape
+from choreo.model.types import PluginKind, PluginSlot, SlotShape
 from choreo.model.walk import field_plans
 from choreo.plugins.core import TASKS
 from choreo.plugins.registry import PluginRegistry
 
-REGISTRY = PluginRegistry(TASKS)
+#: Every installed type: examples may nest script tasks and task runners in core flowables.
+REGISTRY = PluginRegistry.from_entry_points()
 
 
 def _each(value: Any, shape: SlotShape, convert: Callable[[Any], Any]) -> Any:
@@ -36,17 +37,18 @@ def _with_children(cls: type, data: dict[str, Any]) -> dict[str, Any]:
         if plan.slot is None or out.get(key) is None:
             continue
         if isinstance(plan.slot, PluginSlot):
-            out[key] = _each(out[key], plan.slot.shape, build_task)
+            kind = plan.slot.kind
+            out[key] = _each(out[key], plan.slot.shape, lambda item, kind=kind: build_task(item, kind))
         else:
             nested = plan.slot.model
             out[key] = _each(out[key], plan.slot.shape, lambda item, nested=nested: _with_children(nested, item))
     return out
 
 
-def build_task(data: dict[str, Any]) -> PluginModel:
-    """`model_validate` of the class named by `type`, its child tasks built the same way first."""
-    cls = REGISTRY.resolve("task", data["type"])
-    assert cls is not None, f"unknown task type {data['type']}"
+def build_task(data: dict[str, Any], kind: PluginKind = "task") -> PluginModel:
+    """`model_validate` of the class named by `type`, its child plugins built the same way first."""
+    cls = REGISTRY.resolve(kind, data["type"])
+    assert cls is not None, f"unknown {kind} type {data['type']}"
     return cls.model_validate(_with_children(cls, data))
 
 

@@ -143,8 +143,6 @@ def test_the_flow_schema_covers_every_task():
 def test_the_docstring_example_is_a_valid_task(cls, build_data):
     doc = inspect.getdoc(cls) or ""
     example = doc.split("```yaml", 1)[1].split("```", 1)[0]
-    if "io.kestra.plugin.scripts." in example:
-        pytest.skip("the example uses a script task, declared outside the core plugins")
     built = [build_data(task) for task in yaml.safe_load(example)]
     every = [*built, *(plugin for task in built for _, plugin in iter_plugins(task))]
     assert [type(task) for task in every if task.type == cls.type_name] == [cls]
