@@ -6,6 +6,7 @@ import typer
 
 from choreo import __version__
 from choreo.cli import flow
+from choreo.cli.run import run
 
 app = typer.Typer(
     name="choreo",
@@ -15,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(flow.app, name="flow")
+app.command("run")(run)
 
 
 @app.command()

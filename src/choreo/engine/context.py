@@ -1,0 +1,213 @@
+"""The run context the worker gives a runnable task: rendering, logs, files, KV, secrets, a working directory."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from choreo.errors import ChoreoError
+from choreo.expr import ExpressionEngine
+from choreo.model.execution import TaskRun
+from choreo.plugins.context import TaskFailed
+from choreo.storage import LocalStorage, task_file_uri
+
+LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
+
+
+class KeyValues(Protocol):
+    """What the context needs from the KV store."""
+
+    def get(self, namespace: str, key: str) -> Any: ...
+    def put(self, namespace: str, key: str, value: Any, ttl: float | None) -> None: ...
+    def delete(self, namespace: str, key: str) -> bool: ...
+    def keys(self, namespace: str, prefix: str | None) -> list[str]: ...
+
+
+@dataclass
+class MemoryKeyValues:
+    """KV in a dict: for runs without a store."""
+
+    data: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def get(self, namespace: str, key: str) -> Any:
+        return self.data.get((namespace, key))
+
+    def put(self, namespace: str, key: str, value: Any, ttl: float | None) -> None:
+        self.data[(namespace, key)] = value
+
+    def delete(self, namespace: str, key: str) -> bool:
+        return self.data.pop((namespace, key), None) is not None
+
+    def keys(self, namespace: str, prefix: str | None) -> list[str]:
+        return sorted(k for ns, k in self.data if ns == namespace and (not prefix or k.startswith(prefix)))
+
+
+def secrets_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`SECRET_KEY` (base64, as Kestra reads them) and plain `CHOREO_SECRET_KEY` variables, by lower-case key."""
+    env = os.environ if environ is None else environ
+    found: dict[str, str] = {}
+    for name, value in env.items():
+        if name.startswith("SECRET_") and len(name) > 7:
+            try:
+                found[name[7:].lower()] = base64.b64decode("".join(value.split())).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                continue
+        elif name.startswith("CHOREO_SECRET_") and len(name) > 14:
+            found[name[14:].lower()] = value
+    return found
+
+
+@dataclass
+class _Logger:
+    emit: Callable[[str, str], None]
+    minimum: int = 0
+
+    def log(self, level: str, message: str) -> None:
+        level = level.upper()
+        level = "WARN" if level == "WARNING" else level
+        if LEVELS.index(level) >= self.minimum:
+            self.emit(level, message)
+
+    def trace(self, message: str) -> None:
+        self.log("TRACE", message)
+
+    def debug(self, message: str) -> None:
+        self.log("DEBUG", message)
+
+    def info(self, message: str) -> None:
+        self.log("INFO", message)
+
+    def warn(self, message: str) -> None:
+        self.log("WARN", message)
+
+    def error(self, message: str) -> None:
+        self.log("ERROR", message)
+
+
+class TaskRunContext:
+    """One attempt's context. Created by the worker; a task sees only this object."""
+
+    def __init__(
+        self,
+        *,
+        expressions: ExpressionEngine,
+        variables: dict[str, Any],
+        run: TaskRun,
+        storage: LocalStorage,
+        kv: KeyValues,
+        secrets: Mapping[str, str],
+        emit_log: Callable[[str, str], None],
+        emit_metric: Callable[[str, float, str, Mapping[str, str]], None] | None = None,
+        min_log_level: str | None = None,
+    ) -> None:
+        self._expressions = expressions
+        self._variables = variables
+        self._run = run
+        self._storage = storage
+        self._kv = kv
+        self._secrets = secrets
+        self._emit_metric = emit_metric
+        self._work_dir: Path | None = None
+        self.warning = False
+        self.logger = _Logger(emit_log, LEVELS.index(min_log_level) if min_log_level in LEVELS else 0)
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        return self._variables
+
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        variables = {**self._variables, **extra} if extra else self._variables
+        return self._expressions.render_value(value, variables, _Services(self))
+
+    def evaluate(self, expression: str, extra: Mapping[str, Any] | None = None) -> Any:
+        variables = {**self._variables, **extra} if extra else self._variables
+        return self._expressions.evaluate(expression, variables, _Services(self))
+
+    def secret(self, key: str) -> str:
+        value = self._secrets.get(key.lower())
+        if value is None:
+            raise TaskFailed(f"Cannot find secret for key '{key}'.", retryable=False)
+        return value
+
+    def working_dir(self) -> Path:
+        if self._work_dir is None:
+            self._work_dir = Path(tempfile.mkdtemp(prefix=f"choreo-{self._run.task_id}-"))
+        return self._work_dir
+
+    def put_file(self, path: Path | str, name: str | None = None) -> str:
+        source = Path(path)
+        if not source.is_absolute():
+            source = self.working_dir() / source
+        uri = task_file_uri(
+            self._run.namespace,
+            self._run.flow_id,
+            self._run.execution_id,
+            self._run.task_id,
+            self._run.id,
+            name or source.name,
+        )
+        return self._storage.put(uri, source)
+
+    def read_file(self, uri: str) -> bytes:
+        return self._storage.read_bytes(uri)
+
+    def metric(self, name: str, value: float, *, kind: str = "counter", tags: Mapping[str, str] | None = None) -> None:
+        if self._emit_metric is not None:
+            self._emit_metric(name, value, kind, tags or {})
+
+    def warn_state(self) -> None:
+        self.warning = True
+
+    def _namespace(self, namespace: str | None) -> str:
+        return namespace or self._run.namespace
+
+    def kv_get(self, key: str, namespace: str | None = None) -> Any:
+        return self._kv.get(self._namespace(namespace), key)
+
+    def kv_put(self, key: str, value: Any, *, namespace: str | None = None, ttl: float | None = None) -> None:
+        self._kv.put(self._namespace(namespace), key, value, ttl)
+
+    def kv_delete(self, key: str, namespace: str | None = None) -> bool:
+        return self._kv.delete(self._namespace(namespace), key)
+
+    def kv_keys(self, prefix: str | None = None, namespace: str | None = None) -> list[str]:
+        return self._kv.keys(self._namespace(namespace), prefix)
+
+    def close(self) -> None:
+        if self._work_dir is not None:
+            shutil.rmtree(self._work_dir, ignore_errors=True)
+            self._work_dir = None
+
+
+class _Services:
+    """What template functions (secret, kv, read…) reach, bound to one context."""
+
+    def __init__(self, ctx: TaskRunContext) -> None:
+        self._ctx = ctx
+
+    def secret(self, key: str) -> str:
+        return self._ctx.secret(key)
+
+    def kv(self, key: str, namespace: str | None, error_on_missing: bool) -> Any:
+        value = self._ctx.kv_get(key, namespace)
+        if value is None and error_on_missing:
+            raise ChoreoError(f"The key '{key}' does not exist in the namespace '{self._ctx._namespace(namespace)}'.")
+        return value
+
+    def read(self, path: str) -> str:
+        return self._ctx.read_file(path).decode("utf-8")
+
+    def file_uri(self, path: str) -> str:
+        return path
+
+    def file_size(self, uri: str) -> int:
+        return len(self._ctx.read_file(uri))
+
+    def error_logs(self) -> list[dict]:
+        return []

@@ -1,0 +1,313 @@
+"""The executor: a pure state machine over an execution.
+
+`Executor.step(execution, flow, events, now)` applies events (worker results, wake-ups, kill, resume…), resolves
+what comes next in the task tree (Kestra's semantics: sequences, parallel branches, loops, errors and finally
+branches, runIf, retries held here as delays), and returns the new execution with the commands to carry out.
+It does no I/O and never runs a task: the caller stores the execution and executes the commands.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from choreo.engine import flowables
+from choreo.engine.events import (
+    CancelTask,
+    Command,
+    Event,
+    Kill,
+    LogLine,
+    Resume,
+    RunTask,
+    Start,
+    StepResult,
+    SubflowEnded,
+    TaskResult,
+    Wake,
+    WakeAt,
+)
+from choreo.engine.retry import next_attempt_at
+from choreo.engine.variables import build_variables
+from choreo.errors import ChoreoError
+from choreo.expr import ExpressionEngine
+from choreo.model.execution import Execution, StateRecord, TaskRun, TaskRunAttempt
+from choreo.model.flow import Flow
+from choreo.model.state import State
+from choreo.model.task import Task
+from choreo.model.walk import iter_plugins
+
+FAILED_STATES = frozenset({State.FAILED, State.KILLED})
+
+
+class Work:
+    """A mutable view of one execution during one step: runs by id and by (parent, task, value), commands."""
+
+    def __init__(self, executor: Executor, execution: Execution, flow: Flow, now: datetime) -> None:
+        self.executor = executor
+        self.execution = execution
+        self.flow = flow
+        self.now = now
+        self.runs: list[TaskRun] = list(execution.task_run_list)
+        self.position = {run.id: i for i, run in enumerate(self.runs)}
+        self.by_key = {(run.parent_task_run_id, run.task_id, run.value): run.id for run in self.runs}
+        self.commands: list[Command] = []
+        self.changed = False
+        self.tasks = executor.tasks_of(flow)
+
+    # -- runs ---------------------------------------------------------------------------------------------------
+    def run(self, run_id: str) -> TaskRun:
+        return self.runs[self.position[run_id]]
+
+    def find(self, parent_id: str | None, task_id: str, value: str | None) -> TaskRun | None:
+        run_id = self.by_key.get((parent_id, task_id, value))
+        return self.runs[self.position[run_id]] if run_id is not None else None
+
+    def put(self, run: TaskRun) -> TaskRun:
+        index = self.position.get(run.id)
+        if index is None:
+            self.position[run.id] = len(self.runs)
+            self.runs.append(run)
+            self.by_key[(run.parent_task_run_id, run.task_id, run.value)] = run.id
+        else:
+            self.runs[index] = run
+        self.changed = True
+        return run
+
+    def set_state(self, run: TaskRun, state: State, outputs: dict[str, Any] | None = None) -> TaskRun:
+        update: dict[str, Any] = {"state": run.state.to(state, self.now)}
+        if outputs is not None:
+            update["outputs"] = outputs
+        if run.attempts and state.is_terminal and not run.attempts[-1].state.current.is_terminal:
+            last = run.attempts[-1]
+            attempt = last.model_copy(update={"state": last.state.to(state, self.now)})
+            update["attempts"] = (*run.attempts[:-1], attempt)
+        return self.put(run.model_copy(update=update))
+
+    def snapshot(self) -> Execution:
+        return self.execution.model_copy(update={"task_run_list": tuple(self.runs)})
+
+    def set_execution_state(self, state: State) -> None:
+        if self.execution.state.current != state:
+            self.execution = self.execution.with_state(state, self.now)
+            self.changed = True
+
+    def log(self, run: TaskRun | None, level: str, message: str) -> None:
+        self.commands.append(LogLine(run.id if run else None, level, message))
+
+    # -- rendering ----------------------------------------------------------------------------------------------
+    def variables(self, task: Task | None = None, run: TaskRun | None = None) -> dict[str, Any]:
+        return build_variables(self.flow, self.snapshot(), task=task, run=run, envs=self.executor.envs)
+
+    def render(self, value: Any, task: Task, run: TaskRun | None) -> Any:
+        return self.executor.expressions.render_value(value, self.variables(task, run))
+
+    # -- creating runs ------------------------------------------------------------------------------------------
+    def create(self, task: Task, parent: TaskRun | None, value: str | None, iteration: int | None = None) -> TaskRun:
+        """A new task run of `task`: SKIPPED when runIf is false, otherwise started (runnable) or opened (flowable)."""
+        run = TaskRun(
+            execution_id=self.execution.id,
+            namespace=self.execution.namespace,
+            flow_id=self.execution.flow_id,
+            task_id=task.id,
+            parent_task_run_id=parent.id if parent else None,
+            value=value if value is not None else (parent.value if parent else None),
+            iteration=iteration if iteration is not None else (parent.iteration if parent else None),
+        )
+        run = run.model_copy(update={"state": StateRecord.new(State.CREATED, self.now)})
+        self.put(run)
+        if not self.run_if(task, run):
+            return self.set_state(run, State.SKIPPED)
+        return self.start(task, run)
+
+    def run_if(self, task: Task, run: TaskRun) -> bool:
+        condition = task.run_if
+        if condition is True or condition == "true":
+            return True
+        try:
+            rendered = self.render(condition, task, run)
+        except ChoreoError as exc:
+            self.log(run, "ERROR", f"runIf of task '{task.id}' could not be evaluated: {exc}")
+            return True
+        return flowables.truthy(rendered)
+
+    def start(self, task: Task, run: TaskRun) -> TaskRun:
+        if task.task_kind == "runnable" and not flowables.is_executor_side(task):
+            attempt = TaskRunAttempt(state=run.state.__class__.new(State.RUNNING, self.now))
+            run = self.put(
+                run.model_copy(
+                    update={"state": run.state.to(State.RUNNING, self.now), "attempts": (*run.attempts, attempt)}
+                )
+            )
+            self.commands.append(RunTask(run.id, task, len(run.attempts)))
+            return run
+        run = self.set_state(run, State.RUNNING)
+        return flowables.on_start(self, task, run)
+
+    def new_attempt(self, task: Task, run: TaskRun) -> TaskRun:
+        """Start one more attempt of a runnable task: RUNNING, and a RunTask command for a worker."""
+        attempt = TaskRunAttempt(state=StateRecord.new(State.RUNNING, self.now))
+        update = {"state": run.state.to(State.RUNNING, self.now), "attempts": (*run.attempts, attempt)}
+        run = self.put(run.model_copy(update=update))
+        self.commands.append(RunTask(run.id, task, len(run.attempts)))
+        return run
+
+    def fail(self, run: TaskRun, message: str) -> TaskRun:
+        self.log(run, "ERROR", message)
+        return self.set_state(run, State.FAILED)
+
+
+class Executor:
+    """Holds what the pure step needs: the expression engine and the environment variables templates see."""
+
+    def __init__(self, expressions: ExpressionEngine, *, envs: dict[str, str] | None = None) -> None:
+        self.expressions = expressions
+        self.envs = envs
+        self._tasks: dict[int, tuple[Flow, dict[str, Task]]] = {}
+
+    def tasks_of(self, flow: Flow) -> dict[str, Task]:
+        """Every task of the flow by id (ids are unique across the flow), computed once per flow object."""
+        cached = self._tasks.get(id(flow))
+        if cached is not None and cached[0] is flow:
+            return cached[1]
+        tasks = {plugin.id: plugin for _, plugin in iter_plugins(flow) if isinstance(plugin, Task)}
+        if len(self._tasks) > 256:
+            self._tasks.clear()
+        self._tasks[id(flow)] = (flow, tasks)
+        return tasks
+
+    def step(self, execution: Execution, flow: Flow, events: list[Event], now: datetime | None = None) -> StepResult:
+        work = Work(self, execution, flow, now or datetime.now(UTC))
+        for event in events:
+            self._apply(work, event)
+        for _ in range(10_000):  # resolve until nothing changes (each round may open new branches)
+            if not self._active(work):
+                break
+            work.changed = False
+            self._advance(work)
+            if not work.changed:
+                break
+        return StepResult(work.snapshot(), work.commands)
+
+    @staticmethod
+    def _active(work: Work) -> bool:
+        current = work.execution.state.current
+        if current == State.RUNNING:
+            return True
+        return current.is_terminal and current != State.KILLED and bool(work.flow.after_execution)
+
+    # -- events -------------------------------------------------------------------------------------------------
+    def _apply(self, work: Work, event: Event) -> None:
+        if isinstance(event, Start):
+            if work.execution.state.current in (State.CREATED, State.QUEUED, State.RESTARTED):
+                work.set_execution_state(State.RUNNING)
+        elif isinstance(event, TaskResult):
+            self._task_result(work, event)
+        elif isinstance(event, Wake):
+            self._wake(work, event.task_run_id)
+        elif isinstance(event, Kill):
+            self._kill(work)
+        elif isinstance(event, Resume):
+            self._resume(work, event.inputs)
+        elif isinstance(event, SubflowEnded):
+            flowables.subflow_ended(work, event)
+
+    def _task_result(self, work: Work, result: TaskResult) -> None:
+        if result.task_run_id not in work.position:
+            return
+        run = work.run(result.task_run_id)
+        if run.state.current.is_terminal:
+            return  # killed meanwhile: a late result changes nothing
+        task = work.tasks[run.task_id]
+        state = result.state
+        if state == State.FAILED and task.retry is not None and result.retryable:
+            at = next_attempt_at(task.retry, run, work.now)
+            if at is not None:
+                last = run.attempts[-1]
+                attempts = (
+                    *run.attempts[:-1],
+                    last.model_copy(update={"state": last.state.to(State.FAILED, work.now)}),
+                )
+                work.put(run.model_copy(update={"attempts": attempts, "state": run.state.to(State.RETRYING, work.now)}))
+                work.commands.append(WakeAt(run.id, at))
+                return
+        if state == State.SUCCESS and len(run.attempts) > 1 and task.retry is not None and task.retry.warning_on_retry:
+            state = State.WARNING
+        state = flowables.allowed(task, state)
+        work.set_state(run, state, result.outputs)
+
+    def _wake(self, work: Work, run_id: str) -> None:
+        if run_id not in work.position:
+            return
+        run = work.run(run_id)
+        task = work.tasks[run.task_id]
+        if run.state.current == State.RETRYING and work.execution.state.current == State.RUNNING:
+            attempt = TaskRunAttempt(state=run.state.__class__.new(State.RUNNING, work.now))
+            run = work.put(
+                run.model_copy(
+                    update={"state": run.state.to(State.RUNNING, work.now), "attempts": (*run.attempts, attempt)}
+                )
+            )
+            work.commands.append(RunTask(run.id, task, len(run.attempts)))
+        elif run.state.current == State.PAUSED:
+            flowables.pause_elapsed(work, task, run)
+
+    def _kill(self, work: Work) -> None:
+        if work.execution.state.current.is_terminal:
+            return
+        for run in list(work.runs):
+            if not run.state.current.is_terminal:
+                if run.attempts and not run.attempts[-1].state.current.is_terminal:
+                    work.commands.append(CancelTask(run.id))
+                work.set_state(run, State.KILLED)
+        work.set_execution_state(State.KILLED)
+
+    def _resume(self, work: Work, inputs: dict[str, Any] | None) -> None:
+        if work.execution.state.current != State.PAUSED:
+            return
+        for run in list(work.runs):
+            if run.state.current == State.PAUSED:
+                work.set_state(run, State.RUNNING)
+                work.set_state(work.run(run.id), State.SUCCESS, {"onResume": inputs} if inputs else None)
+        work.set_execution_state(State.RUNNING)
+
+    # -- resolution ---------------------------------------------------------------------------------------------
+    def _advance(self, work: Work) -> None:
+        flow = work.flow
+        if work.execution.state.current == State.RUNNING:
+            state = flowables.block(work, flow.tasks, flow.errors, flow.finally_, None, None)
+            if state is None:
+                if any(run.state.current == State.PAUSED for run in work.runs):
+                    work.set_execution_state(State.PAUSED)
+                return
+            if flow.outputs and state not in FAILED_STATES:
+                state = self._flow_outputs(work, state)
+            work.set_execution_state(state)
+        if work.execution.state.current.is_terminal and flow.after_execution:
+            # Run after the final state is known ({{ execution.state }}); their outcome does not change it.
+            flowables.sequence(work, flow.after_execution, None, None)
+
+    def _flow_outputs(self, work: Work, state: State) -> State:
+        outputs: dict[str, Any] = {}
+        variables = work.variables()
+        assert work.flow.outputs is not None
+        for output in work.flow.outputs:
+            try:
+                value = self.expressions.render_value(output.value, variables)
+            except ChoreoError as exc:
+                work.log(None, "ERROR", f"flow output '{output.id}' could not be rendered: {exc}")
+                return State.FAILED
+            outputs[output.id] = _typed_output(value)
+        work.execution = work.execution.model_copy(update={"outputs": outputs})
+        return state
+
+
+def _typed_output(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return parsed if isinstance(parsed, dict | list) else value
+    return value

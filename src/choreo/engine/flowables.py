@@ -1,0 +1,377 @@
+"""How the executor walks the task tree: sequences, parallel branches, loops, Dag, errors and finally branches,
+and the flowable tasks (If, Switch, ForEach, Pause, Subflow…). Pure: reads and writes only the step's `Work`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from choreo.engine.events import StartSubflow, SubflowEnded, WakeAt
+from choreo.errors import ChoreoError
+from choreo.model.state import State
+from choreo.model.task import Task
+from choreo.plugins.core.execution.labels import Labels as LabelsTask
+from choreo.plugins.core.flow.allow_failure import AllowFailure
+from choreo.plugins.core.flow.dag import Dag
+from choreo.plugins.core.flow.each_parallel import EachParallel
+from choreo.plugins.core.flow.each_sequential import EachSequential
+from choreo.plugins.core.flow.for_each import ForEach
+from choreo.plugins.core.flow.if_ import If
+from choreo.plugins.core.flow.parallel import Parallel
+from choreo.plugins.core.flow.pause import Pause
+from choreo.plugins.core.flow.sequential import Sequential
+from choreo.plugins.core.flow.subflow import Subflow
+from choreo.plugins.core.flow.switch import Switch
+from choreo.plugins.core.flow.working_directory import WorkingDirectory
+
+if TYPE_CHECKING:
+    from choreo.engine.executor import Work
+    from choreo.model.execution import TaskRun
+
+FAILED = frozenset({State.FAILED, State.KILLED})
+_FALSY = frozenset({"", "false", "0", "-0", "null", "none"})
+
+
+def truthy(value: Any) -> bool:
+    """Kestra's truth of a rendered condition: false, 0, "", "false", "0" and null are false."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value != 0
+    if isinstance(value, str):
+        return value.strip().lower() not in _FALSY
+    return bool(value)
+
+
+def worst(states: list[State]) -> State:
+    if State.KILLED in states:
+        return State.KILLED
+    if State.FAILED in states:
+        return State.FAILED
+    if State.WARNING in states:
+        return State.WARNING
+    return State.SUCCESS
+
+
+def allowed(task: Task, state: State) -> State:
+    """allowFailure turns a failure into WARNING; allowWarning turns WARNING into SUCCESS."""
+    if state == State.FAILED and (task.allow_failure or isinstance(task, AllowFailure)):
+        state = State.WARNING
+    if state == State.WARNING and task.allow_warning:
+        state = State.SUCCESS
+    return state
+
+
+def is_executor_side(task: Task) -> bool:
+    """Runnable in Kestra's model but applied by the executor itself: it changes the execution."""
+    return isinstance(task, LabelsTask)
+
+
+def loop_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+# -- sequences and blocks -----------------------------------------------------------------------------------------
+def sequence(
+    work: Work,
+    tasks: list[Task] | None,
+    parent: TaskRun | None,
+    value: str | None,
+    *,
+    parallel: bool = False,
+    concurrency: int = 0,
+    iteration: int | None = None,
+) -> State | None:
+    """Advance a list of tasks; their merged final state, or None while some are not done."""
+    parent_id = parent.id if parent else None
+    key_value = value if value is not None else (parent.value if parent else None)
+    states: list[State] = []
+    running = 0
+    failed = False
+    for task in tasks or ():
+        if task.disabled:
+            continue
+        run = work.find(parent_id, task.id, key_value)
+        if run is None:
+            if failed or (parallel and concurrency and running >= concurrency):
+                if parallel:
+                    continue
+                break
+            run = work.create(task, parent, value, iteration)
+        if run.state.current == State.RUNNING and task.task_kind != "runnable":
+            resolved = resolve(work, task, run)
+            if resolved is not None:
+                run = work.set_state(run, allowed(task, resolved))
+        current = run.state.current
+        if not current.is_terminal:
+            running += 1
+            if not parallel:
+                return None
+            continue
+        states.append(current)
+        if current in FAILED:
+            failed = True
+            if not parallel:
+                break
+    if running:
+        return None
+    return worst(states)
+
+
+def block(
+    work: Work,
+    tasks: list[Task] | None,
+    errors: list[Task] | None,
+    finally_: list[Task] | None,
+    parent: TaskRun | None,
+    value: str | None,
+    *,
+    parallel: bool = False,
+    concurrency: int = 0,
+) -> State | None:
+    """tasks, then `errors` when they failed, then `finally` whatever happened."""
+    state = sequence(work, tasks, parent, value, parallel=parallel, concurrency=concurrency)
+    if state is None:
+        return None
+    if state in FAILED and errors:
+        if sequence(work, errors, parent, value) is None:
+            return None
+    if finally_:
+        after = sequence(work, finally_, parent, value)
+        if after is None:
+            return None
+        state = worst([state, after])
+    return state
+
+
+# -- flowable tasks -----------------------------------------------------------------------------------------------
+def _rendered(work: Work, task: Task, run: TaskRun, name: str, value: Any) -> Any:
+    """Render a property once per step (conditions and loop values are re-read each step, as Kestra does)."""
+    cache = work.__dict__.setdefault("_rendered", {})
+    key = (run.id, name)
+    if key not in cache:
+        cache[key] = work.render(value, task, run)
+    return cache[key]
+
+
+def _int(work: Work, task: Task, run: TaskRun, name: str, value: Any) -> int:
+    return int(_rendered(work, task, run, name, value) or 0)
+
+
+def _values(work: Work, task: Task, run: TaskRun, raw: Any) -> list[Any]:
+    values = _rendered(work, task, run, "values", raw)
+    if isinstance(values, str):
+        values = json.loads(values) if values.strip() else []
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise ChoreoError(f"the values of task '{task.id}' must be a list or a JSON array, got {type(values).__name__}")
+    return values
+
+
+def resolve(work: Work, task: Task, run: TaskRun) -> State | None:
+    """The final state of a running flowable task run, or None while its children are not done."""
+    try:
+        return _resolve(work, task, run)
+    except (ChoreoError, ValueError, TypeError) as exc:
+        work.log(run, "ERROR", f"task '{task.id}' failed: {exc}")
+        return State.FAILED
+
+
+def _resolve(work: Work, task: Task, run: TaskRun) -> State | None:
+    errors = getattr(task, "errors", None)
+    finally_ = getattr(task, "finally_", None)
+    if isinstance(task, Parallel):
+        concurrency = _int(work, task, run, "concurrent", task.concurrent)
+        return block(work, task.tasks, errors, finally_, run, None, parallel=True, concurrency=concurrency)
+    if isinstance(task, If):
+        branch = task.then if truthy(_rendered(work, task, run, "condition", task.condition)) else task.else_
+        return block(work, branch, errors, finally_, run, None)
+    if isinstance(task, Switch):
+        chosen = (run.outputs or {}).get("value")
+        branch = (task.cases or {}).get(chosen) if chosen is not None else None
+        return block(work, branch if branch is not None else task.defaults, errors, finally_, run, None)
+    if isinstance(task, ForEach | EachSequential | EachParallel):
+        return _loop(work, task, run, errors, finally_)
+    if isinstance(task, Dag):
+        return _dag(work, task, run, errors, finally_)
+    if isinstance(task, Pause):
+        return block(work, task.tasks, errors, finally_, run, None) if task.tasks else State.SUCCESS
+    if isinstance(task, Subflow):
+        return None  # ends with SubflowEnded
+    if isinstance(task, Sequential | AllowFailure | WorkingDirectory):
+        return block(work, task.tasks, errors, finally_, run, None)
+    raise ChoreoError(f"the task type '{task.type}' cannot run yet in Choreo")
+
+
+def _loop(work: Work, task: Any, run: TaskRun, errors: Any, finally_: Any) -> State | None:
+    raw = task.values if isinstance(task, ForEach) else task.value
+    values = _values(work, task, run, raw)
+    if isinstance(task, ForEach):
+        limit = _int(work, task, run, "concurrencyLimit", task.concurrency_limit)
+    elif isinstance(task, EachParallel):
+        limit = _int(work, task, run, "concurrent", task.concurrent)
+    else:
+        limit = 1
+    states: list[State] = []
+    active = 0
+    failed = False
+    for index, item in enumerate(values):
+        key = loop_value(item)
+        started = any(work.find(run.id, child.id, key) for child in task.tasks if not child.disabled)
+        if not started and (failed or (limit and active >= limit)):
+            continue
+        state = sequence(work, task.tasks, run, key, iteration=index)
+        if state is None:
+            active += 1
+            continue
+        states.append(state)
+        failed = failed or state in FAILED
+    if active:
+        return None
+    state = worst(states)
+    if state in FAILED and errors and sequence(work, errors, run, None) is None:
+        return None
+    if finally_:
+        after = sequence(work, finally_, run, None)
+        if after is None:
+            return None
+        state = worst([state, after])
+    return state
+
+
+def _dag(work: Work, task: Dag, run: TaskRun, errors: Any, finally_: Any) -> State | None:
+    limit = _int(work, task, run, "concurrent", task.concurrent)
+    done: dict[str, State] = {}
+    pending = 0
+    failed = False
+    for node in task.tasks:
+        child = work.find(run.id, node.task.id, run.value)
+        if child is not None and child.state.current == State.RUNNING and node.task.task_kind != "runnable":
+            resolved = resolve(work, node.task, child)
+            if resolved is not None:
+                child = work.set_state(child, allowed(node.task, resolved))
+        if child is not None and child.state.current.is_terminal:
+            done[node.task.id] = child.state.current
+            failed = failed or child.state.current in FAILED
+        elif child is not None:
+            pending += 1
+    for node in task.tasks:
+        if failed or node.task.id in done or work.find(run.id, node.task.id, run.value) is not None:
+            continue
+        if limit and pending >= limit:
+            break
+        if all(done.get(dep) not in (None, *FAILED) for dep in node.depends_on or ()):
+            child = work.create(node.task, run, None)
+            if child.state.current.is_terminal:
+                done[node.task.id] = child.state.current
+            else:
+                pending += 1
+    if pending or (not failed and len(done) < len([n for n in task.tasks if not n.task.disabled])):
+        return None if pending or not failed else State.FAILED
+    state = worst(list(done.values()))
+    if state in FAILED and errors and sequence(work, errors, run, None) is None:
+        return None
+    if finally_:
+        after = sequence(work, finally_, run, None)
+        if after is None:
+            return None
+        state = worst([state, after])
+    return state
+
+
+# -- starting flowable and executor-side tasks --------------------------------------------------------------------
+def on_start(work: Work, task: Task, run: TaskRun) -> TaskRun:
+    """Open a flowable task run (or apply an executor-side one); children are resolved by `sequence`."""
+    try:
+        if isinstance(task, Switch):
+            value = work.render(task.value, task, run)
+            return work.put(run.model_copy(update={"outputs": {"value": value}}))
+        if isinstance(task, LabelsTask):
+            return _apply_labels(work, task, run)
+        if isinstance(task, Subflow):
+            return _start_subflow(work, task, run)
+        if isinstance(task, Pause):
+            return _pause(work, task, run)
+    except ChoreoError as exc:
+        return work.fail(run, f"task '{task.id}' failed: {exc}")
+    return run
+
+
+def _apply_labels(work: Work, task: LabelsTask, run: TaskRun) -> TaskRun:
+    from choreo.model.labels import Label
+
+    rendered = work.render(task.labels, task, run)
+    pairs = rendered.items() if isinstance(rendered, dict) else [(e.key, e.value) for e in rendered]
+    labels = {label.key: label.value for label in work.execution.labels}
+    for key, value in pairs:
+        labels[str(key)] = value if isinstance(value, str) else json.dumps(value)
+    work.execution = work.execution.model_copy(
+        update={"labels": tuple(Label(key=k, value=v) for k, v in labels.items())}
+    )
+    return work.set_state(run, State.SUCCESS)
+
+
+def _start_subflow(work: Work, task: Subflow, run: TaskRun) -> TaskRun:
+    rendered = work.render(
+        {"namespace": task.namespace, "flowId": task.flow_id, "inputs": task.inputs or {}}, task, run
+    )
+    labels = {label.key: label.value for label in task.labels or ()}
+    if task.inherit_labels is True:
+        labels = {**{label.key: label.value for label in work.execution.labels}, **labels}
+    work.commands.append(
+        StartSubflow(
+            run.id,
+            rendered["namespace"],
+            rendered["flowId"],
+            task.revision if isinstance(task.revision, int) else None,
+            rendered["inputs"],
+            labels,
+            task.wait,
+        )
+    )
+    if not task.wait:
+        return work.set_state(run, State.SUCCESS)
+    return run
+
+
+def subflow_ended(work: Work, event: SubflowEnded) -> None:
+    if event.task_run_id not in work.position:
+        return
+    run = work.run(event.task_run_id)
+    task = work.tasks[run.task_id]
+    if run.state.current.is_terminal:
+        return
+    state = event.state
+    if state in FAILED or state == State.WARNING:
+        state = state if getattr(task, "transmit_failed", True) else State.SUCCESS
+    else:
+        state = State.SUCCESS
+    outputs = {"executionId": event.execution_id, "state": event.state.value}
+    if event.outputs:
+        outputs["outputs"] = event.outputs
+    work.set_state(run, allowed(task, State.FAILED if state == State.KILLED else state), outputs)
+
+
+def _pause(work: Work, task: Pause, run: TaskRun) -> TaskRun:
+    duration = task.pause_duration if task.pause_duration is not None else task.delay
+    if duration is not None:
+        duration = work.render(duration, task, run)
+        if isinstance(duration, str):
+            from choreo.model.durations import parse_duration
+
+            duration = parse_duration(duration)
+        work.commands.append(WakeAt(run.id, work.now + duration))
+    return work.set_state(run, State.PAUSED)
+
+
+def pause_elapsed(work: Work, task: Task, run: TaskRun) -> None:
+    behavior = str(getattr(task, "behavior", "RESUME"))
+    final = {"WARN": State.WARNING, "FAIL": State.FAILED, "CANCEL": State.CANCELLED}.get(behavior, State.SUCCESS)
+    run = work.set_state(run, State.RUNNING)
+    if final == State.SUCCESS and isinstance(task, Pause) and task.tasks:
+        return  # legacy child tasks run now
+    work.set_state(run, final)
+    if work.execution.state.current == State.PAUSED and not any(r.state.current == State.PAUSED for r in work.runs):
+        work.set_execution_state(State.RUNNING)

@@ -1,0 +1,188 @@
+"""Running executions in this process: executor steps, workers and timers on one event loop.
+
+Events wake the loop at once (no polling); several events of one execution are applied in one executor step.
+Every new state of an execution is handed to `on_update` (the store) before its commands are carried out, so a
+crash at any moment leaves the execution as far as it got.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from choreo.engine.events import (
+    CancelTask,
+    Event,
+    LogLine,
+    RunTask,
+    Start,
+    StartSubflow,
+    SubflowEnded,
+    TaskResult,
+    Wake,
+    WakeAt,
+)
+from choreo.engine.executor import Executor
+from choreo.engine.worker import Worker
+from choreo.errors import ChoreoError, InputInvalid
+from choreo.model.execution import Execution, ExecutionTrigger
+from choreo.model.flow import Flow
+from choreo.model.input_values import read_inputs
+from choreo.model.labels import Label
+from choreo.model.state import State
+
+#: Finds a flow for a Subflow task: (namespace, flow id, revision) → Flow or None.
+FlowSource = Callable[[str, str, int | None], Flow | None]
+
+
+def new_execution(
+    flow: Flow,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    parent: Execution | None = None,
+    trigger: ExecutionTrigger | None = None,
+) -> Execution:
+    """A CREATED execution of `flow` with checked inputs (InputInvalid names every wrong input)."""
+    typed = read_inputs(flow.inputs or [], inputs or {})
+    merged = {label.key: label.value for label in flow.labels or ()}
+    merged.update(labels or {})
+    return Execution(
+        namespace=flow.namespace,
+        flow_id=flow.id,
+        flow_revision=flow.revision or 1,
+        inputs=typed,
+        labels=tuple(Label(key=k, value=v) for k, v in merged.items()),
+        parent_id=parent.id if parent else None,
+        trigger=trigger,
+    )
+
+
+class LocalRunner:
+    def __init__(
+        self,
+        executor: Executor,
+        worker: Worker,
+        *,
+        flows: FlowSource,
+        on_update: Callable[[Execution], None] = lambda execution: None,
+        on_log: Callable[[str, str | None, int, str, str], None] | None = None,
+    ) -> None:
+        self.executor = executor
+        self.worker = worker
+        self.flows = flows
+        self.on_update = on_update
+        self.on_log = on_log or worker.on_log
+        self._queue: asyncio.Queue[tuple[str, Event]] = asyncio.Queue()
+        self._executions: dict[str, tuple[Execution, Flow]] = {}
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._waiting_parents: dict[str, tuple[str, str]] = {}  # child execution → (parent execution, task run)
+
+    async def execute(self, flow: Flow, execution: Execution) -> Execution:
+        """Run `execution` (and the subflows it starts) until it ends, or pauses with nothing left to wait for."""
+        self._executions[execution.id] = (execution, flow)
+        self.on_update(execution)
+        self._queue.put_nowait((execution.id, Start()))
+        root = execution.id
+        while True:
+            if self._finished(root):
+                break
+            execution_id, event = await self._queue.get()
+            batch: dict[str, list[Event]] = {execution_id: [event]}
+            while not self._queue.empty():
+                other_id, other = self._queue.get_nowait()
+                batch.setdefault(other_id, []).append(other)
+            for target, events in batch.items():
+                self._step(target, events)
+        for handle in self._timers.values():
+            handle.cancel()
+        return self._executions[root][0]
+
+    def _finished(self, root: str) -> bool:
+        execution = self._executions[root][0]
+        state = execution.state.current
+        if self._running or not self._queue.empty():
+            return False
+        if state.is_terminal:
+            return True
+        return state == State.PAUSED and not self._timers
+
+    def _step(self, execution_id: str, events: list[Event]) -> None:
+        execution, flow = self._executions[execution_id]
+        result = self.executor.step(execution, flow, events, datetime.now(UTC))
+        execution = result.execution
+        self._executions[execution_id] = (execution, flow)
+        self.on_update(execution)
+        for command in result.commands:
+            self._dispatch(execution, flow, command)
+        if execution.state.current.is_terminal and not any(
+            not run.state.current.is_terminal for run in execution.task_run_list
+        ):
+            parent = self._waiting_parents.pop(execution.id, None)
+            if parent is not None:
+                ended = SubflowEnded(parent[1], execution.id, execution.state.current, execution.outputs)
+                self._queue.put_nowait((parent[0], ended))
+
+    def _dispatch(self, execution: Execution, flow: Flow, command: Any) -> None:
+        if isinstance(command, RunTask):
+            self._running[command.task_run_id] = asyncio.get_running_loop().create_task(
+                self._run_task(command, flow, execution)
+            )
+        elif isinstance(command, WakeAt):
+            delay = max((command.at - datetime.now(UTC)).total_seconds(), 0.0)
+            loop = asyncio.get_running_loop()
+            key = command.task_run_id
+            self._timers[key] = loop.call_later(delay, self._wake, execution.id, key)
+        elif isinstance(command, CancelTask):
+            running = self._running.get(command.task_run_id)
+            if running is not None:
+                running.cancel()
+        elif isinstance(command, StartSubflow):
+            self._start_subflow(execution, command)
+        elif isinstance(command, LogLine):
+            self.on_log(execution.id, command.task_run_id, 0, command.level, command.message)
+
+    def _wake(self, execution_id: str, task_run_id: str) -> None:
+        self._timers.pop(task_run_id, None)
+        self._queue.put_nowait((execution_id, Wake(task_run_id)))
+
+    async def _run_task(self, command: RunTask, flow: Flow, execution: Execution) -> None:
+        try:
+            result = await self.worker.run(command, flow, execution)
+        except asyncio.CancelledError:
+            result = TaskResult(command.task_run_id, State.KILLED, retryable=False)
+        finally:
+            self._running.pop(command.task_run_id, None)
+        self._queue.put_nowait((execution.id, result))
+
+    def _start_subflow(self, parent: Execution, command: StartSubflow) -> None:
+        child_flow = self.flows(command.namespace, command.flow_id, command.revision)
+        if child_flow is None:
+            message = f"Unable to find flow '{command.namespace}'.'{command.flow_id}'"
+            self.on_log(parent.id, command.task_run_id, 0, "ERROR", message)
+            self._queue.put_nowait((parent.id, SubflowEnded(command.task_run_id, "", State.FAILED)))
+            return
+        try:
+            child = new_execution(
+                child_flow,
+                command.inputs,
+                labels=command.labels,
+                parent=parent,
+                trigger=ExecutionTrigger(
+                    id="subflow",
+                    type="io.kestra.plugin.core.flow.Subflow",
+                    variables={"executionId": parent.id, "namespace": parent.namespace, "flowId": parent.flow_id},
+                ),
+            )
+        except (InputInvalid, ChoreoError) as exc:
+            self.on_log(parent.id, command.task_run_id, 0, "ERROR", str(exc))
+            self._queue.put_nowait((parent.id, SubflowEnded(command.task_run_id, "", State.FAILED)))
+            return
+        self._executions[child.id] = (child, child_flow)
+        self.on_update(child)
+        if command.wait:
+            self._waiting_parents[child.id] = (parent.id, command.task_run_id)
+        self._queue.put_nowait((child.id, Start()))

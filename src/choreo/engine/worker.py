@@ -1,0 +1,114 @@
+"""The worker: runs one attempt of a runnable task with its timeout, and reports the result as an event.
+
+Tasks are coroutines on the event loop; blocking work inside them goes to threads or subprocesses (the tasks'
+own business). Cancellation (kill, timeout) reaches the task as CancelledError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+from choreo.engine.context import KeyValues, TaskRunContext
+from choreo.engine.events import RunTask, TaskResult
+from choreo.engine.masking import Masker
+from choreo.engine.variables import build_variables
+from choreo.errors import ChoreoError
+from choreo.expr import ExpressionEngine
+from choreo.model.durations import format_duration, parse_duration
+from choreo.model.execution import Execution
+from choreo.model.flow import Flow
+from choreo.model.state import State
+from choreo.plugins.context import TaskFailed
+from choreo.storage import LocalStorage
+
+#: (execution id, task run id, attempt, level, message)
+LogSink = Callable[[str, str | None, int, str, str], None]
+
+
+class Worker:
+    def __init__(
+        self,
+        *,
+        expressions: ExpressionEngine,
+        storage: LocalStorage,
+        kv: KeyValues,
+        secrets: Mapping[str, str],
+        on_log: LogSink,
+        envs: dict[str, str] | None = None,
+    ) -> None:
+        self.expressions = expressions
+        self.storage = storage
+        self.kv = kv
+        self.secrets = secrets
+        self.masker = Masker(secrets.values())
+        self.on_log = on_log
+        self.envs = envs
+
+    async def run(self, command: RunTask, flow: Flow, execution: Execution) -> TaskResult:
+        task = command.task
+        run = execution.find_task_run(command.task_run_id)
+        assert run is not None
+
+        def emit(level: str, message: str) -> None:
+            self.on_log(execution.id, run.id, command.attempt, level, self.masker.text(message))
+
+        variables = build_variables(flow, execution, task=task, run=run, envs=self.envs)
+        ctx = TaskRunContext(
+            expressions=self.expressions,
+            variables=variables,
+            run=run,
+            storage=self.storage,
+            kv=self.kv,
+            secrets=self.secrets,
+            emit_log=emit,
+            min_log_level=task.log_level.value if task.log_level else None,
+        )
+        runner = getattr(task, "run", None)
+        if runner is None:
+            emit("ERROR", f"The task type '{task.type}' cannot run yet in Choreo.")
+            return TaskResult(run.id, State.FAILED, retryable=False)
+        try:
+            timeout = self._timeout(task.timeout, ctx)
+            outputs = await asyncio.wait_for(runner(ctx), timeout)
+        except TimeoutError:
+            emit("ERROR", f"Timeout after {format_duration(timedelta(seconds=timeout or 0))}")
+            return TaskResult(run.id, State.FAILED)
+        except TaskFailed as exc:
+            emit("ERROR", str(exc))
+            return TaskResult(run.id, State.FAILED, retryable=exc.retryable)
+        except asyncio.CancelledError:
+            emit("WARN", "Task killed")
+            raise
+        except ChoreoError as exc:
+            emit("ERROR", str(exc))
+            return TaskResult(run.id, State.FAILED)
+        except Exception as exc:  # a task's own bug must not take the worker down
+            emit("ERROR", f"{type(exc).__name__}: {exc}")
+            return TaskResult(run.id, State.FAILED)
+        finally:
+            ctx.close()
+        return TaskResult(
+            run.id, State.WARNING if ctx.warning else State.SUCCESS, self.masker.value(_as_outputs(outputs))
+        )
+
+    @staticmethod
+    def _timeout(value: Any, ctx: TaskRunContext) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = ctx.render(value)
+            value = parse_duration(value) if isinstance(value, str) else value
+        return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _as_outputs(outputs: Any) -> dict[str, Any] | None:
+    if outputs is None:
+        return None
+    if isinstance(outputs, BaseModel):
+        return outputs.model_dump(mode="json", by_alias=True)
+    return dict(outputs)
