@@ -1,0 +1,278 @@
+"""Runs corpus flows on Choreo's engine and checks them against the facts of expectations.yaml.
+
+`check_case(entry)` returns (passed, reason). Checked: state, taskRunCount, taskRuns, notRun, attempts, byIndex,
+lastTaskRun, outputs and flowOutputs (with the matchers documented in expectations.yaml), labels. A case that needs
+something the runner cannot provide (operations, scenarios, triggers, setup) is reported as not checkable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from choreo.app import Choreo
+from choreo.engine.context import MemoryKeyValues
+from choreo.engine.executor import Executor
+from choreo.engine.local import LocalRunner, new_execution
+from choreo.engine.worker import Worker
+from choreo.model.execution import Execution
+from choreo.model.flow import Flow
+from choreo.model.inputs import FileInput
+from choreo.storage import LocalStorage, input_file_uri
+from corpus_support import compat_dir, expectations
+
+TIMEOUT_SECONDS = 20
+NOT_CHECKABLE_KEYS = ("operations", "scenarios", "setup", "requires", "triggeredOnly", "subflowOnly")
+NOT_CHECKABLE_EXPECTED = ("trigger", "webhookCalls", "terminalStatesObserved", "flowOutputsSequence", "validation")
+
+_APP: Choreo | None = None
+_FLOWS: dict[tuple[str, str], Flow] | None = None
+
+
+def app() -> Choreo:
+    global _APP
+    if _APP is None:
+        _APP = Choreo()
+    return _APP
+
+
+def corpus_flows() -> dict[tuple[str, str], Flow]:
+    global _FLOWS
+    if _FLOWS is None:
+        _FLOWS = {}
+        for path in sorted((compat_dir() / "flows").glob("*.y*ml")):
+            result = app().flows.validate(path.read_text(encoding="utf-8"), str(path))
+            if result.flow is not None:
+                _FLOWS[(result.flow.namespace, result.flow.id)] = result.flow
+    return _FLOWS
+
+
+def checkable(entry: dict[str, Any]) -> str | None:
+    """Why the case cannot be checked here, or None."""
+    if entry["file"].startswith("invalids/"):
+        return "an invalid flow (checked by test_corpus_validation)"
+    for key in NOT_CHECKABLE_KEYS:
+        if entry.get(key):
+            return f"needs {key}"
+    expected = entry["expected"]
+    if expected.get("state") in ("unknown", "INVALID"):
+        return "no asserted final state"
+    for key in NOT_CHECKABLE_EXPECTED:
+        if key in expected:
+            return f"checks {key}"
+    return None
+
+
+def _inputs(entry: dict[str, Any], flow: Flow, execution_id: str, storage: LocalStorage) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    files = entry.get("inputFiles") or {}
+    declared = {item.id: item for item in flow.inputs or ()}
+    for key, value in (entry.get("inputs") or {}).items():
+        if isinstance(value, str) and value.startswith("@repeat:"):
+            _, char, count = value.split(":")
+            value = char * int(count)
+        if isinstance(value, str) and value.startswith("@file:"):
+            name = value.removeprefix("@file:")
+            content = files.get(name, f"content of {name}\n")
+            uri = input_file_uri(flow.namespace, flow.id, execution_id, key, name)
+            value = storage.put(uri, str(content).encode())
+        elif isinstance(declared.get(key), FileInput) and isinstance(value, str) and not value.startswith("kestra:"):
+            uri = input_file_uri(flow.namespace, flow.id, execution_id, key, "file.txt")
+            value = storage.put(uri, value.encode())
+        values[key] = value
+    return values
+
+
+def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
+    flows = corpus_flows()
+    flow = flows[(entry["namespace"], entry["id"])]
+    storage = LocalStorage(tempfile.mkdtemp(prefix="choreo-compat-"))
+    worker = Worker(
+        expressions=app().expressions, storage=storage, kv=MemoryKeyValues(), secrets={}, on_log=lambda *a: None
+    )
+    runner = LocalRunner(
+        Executor(app().expressions), worker, flows=lambda ns, flow_id, revision: flows.get((ns, flow_id))
+    )
+    execution = new_execution(flow, {})
+    labels = {label["key"]: label["value"] for label in entry.get("executionLabels") or ()}
+    execution = new_execution(flow, _inputs(entry, flow, execution.id, storage), labels=labels).model_copy(
+        update={"id": execution.id}
+    )
+
+    async def bounded() -> Execution:
+        return await asyncio.wait_for(runner.execute(flow, execution), TIMEOUT_SECONDS)
+
+    return asyncio.run(bounded()), storage
+
+
+# -- matchers -----------------------------------------------------------------------------------------------------
+def matches(expected: Any, actual: Any, storage: LocalStorage | None = None) -> bool:
+    if isinstance(expected, dict) and any(str(k).startswith("$") for k in expected):
+        return all(_matcher(op, arg, actual, expected, storage) for op, arg in expected.items() if op.startswith("$"))
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and matches(v, actual[k], storage) for k, v in expected.items()
+        )
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(matches(e, a, storage) for e, a in zip(expected, actual, strict=True))
+        )
+    if isinstance(expected, str) and not isinstance(actual, str) and actual is not None:
+        return expected == _text(actual)
+    return expected == actual
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _matcher(op: str, arg: Any, actual: Any, whole: dict[str, Any], storage: LocalStorage | None) -> bool:
+    text = actual if isinstance(actual, str) else (_text(actual) if actual is not None else None)
+    if op == "$contains":
+        return text is not None and str(arg) in text
+    if op == "$startsWith":
+        return text is not None and text.startswith(str(arg))
+    if op == "$endsWith":
+        return text is not None and text.endswith(str(arg))
+    if op == "$matches":
+        return text is not None and re.fullmatch(str(arg), text, re.S) is not None
+    if op == "$notNull":
+        return actual is not None
+    if op == "$isNull":
+        return actual is None
+    if op == "$not":
+        return not matches(arg, actual, storage)
+    if op == "$equals":
+        return actual == arg
+    if op == "$hasKey":
+        return isinstance(actual, dict) and arg in actual
+    if op == "$size":
+        return hasattr(actual, "__len__") and len(actual) == arg
+    if op == "$gte":
+        return actual is not None and actual >= arg
+    if op == "$oneOf":
+        return any(matches(option, actual, storage) for option in arg)
+    if op == "$hasItems":
+        return isinstance(actual, list) and all(any(matches(i, a, storage) for a in actual) for i in arg)
+    if op == "$containsInAnyOrder":
+        return isinstance(actual, list) and sorted(map(str, actual)) == sorted(map(str, arg))
+    if op == "$fileContent":
+        return storage is not None and isinstance(actual, str) and storage.read_bytes(actual).decode() == arg
+    if op == "$dateTimeWithinSecondsOfNow":
+        try:
+            moment = datetime.fromisoformat(str(actual).replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return abs((datetime.now(UTC) - moment).total_seconds()) <= float(arg)
+    raise AssertionError(f"unknown matcher {op}")
+
+
+# -- checks -------------------------------------------------------------------------------------------------------
+def _value_path(execution: Execution, run_id: str) -> list[str]:
+    from choreo.engine.variables import value_path
+
+    runs = {run.id: run for run in execution.task_run_list}
+    return value_path(runs[run_id], runs)
+
+
+def _select(execution: Execution, key: str):
+    match = re.fullmatch(r"(.+?)\[(.*)\]", key)
+    if not match:
+        return next((run for run in execution.task_run_list if run.task_id == key), None)
+    task_id, values = match[1], [v.strip() for v in match[2].split(",")]
+    for run in execution.task_run_list:
+        if run.task_id == task_id and _value_path(execution, run.id) == values:
+            return run
+    return None
+
+
+def check_expected(expected: dict[str, Any], execution: Execution, storage: LocalStorage) -> str | None:
+    runs = execution.task_run_list
+    state = expected.get("state")
+    if state and execution.state.current.value != state:
+        return f"state {execution.state.current.value}, expected {state}"
+    if "taskRunCount" in expected and len(runs) != expected["taskRunCount"]:
+        return f"{len(runs)} task runs, expected {expected['taskRunCount']}"
+    for task_id, wanted in (expected.get("taskRuns") or {}).items():
+        run = _select(execution, task_id)
+        if run is None or run.state.current.value != wanted:
+            return f"task {task_id}: {run.state.current.value if run else 'no run'}, expected {wanted}"
+    for task_id in expected.get("notRun") or ():
+        if any(run.task_id == task_id for run in runs):
+            return f"task {task_id} ran"
+    for task_id, count in (expected.get("attempts") or {}).items():
+        run = _select(execution, task_id)
+        if run is None or len(run.attempts) != count:
+            return f"task {task_id}: {len(run.attempts) if run else 'no'} attempts, expected {count}"
+    for index, facts in (expected.get("byIndex") or {}).items():
+        if int(index) >= len(runs):
+            return f"no task run at index {index}"
+        problem = _check_run(runs[int(index)], facts, storage)
+        if problem:
+            return f"task run {index} ({runs[int(index)].task_id}): {problem}"
+    if "lastTaskRun" in expected and runs:
+        problem = _check_run(runs[-1], expected["lastTaskRun"], storage)
+        if problem:
+            return f"last task run: {problem}"
+    for key, wanted in (expected.get("outputs") or {}).items():
+        run = _select(execution, key)
+        if run is None or not matches(wanted, run.outputs or {}, storage):
+            return f"outputs of {key}: {run.outputs if run else 'no run'}, expected {wanted}"
+    if "flowOutputs" in expected:
+        wanted = expected["flowOutputs"]
+        if wanted is None and execution.outputs:
+            return f"flow outputs {execution.outputs}, expected none"
+        if wanted is not None and not matches(wanted, execution.outputs or {}, storage):
+            return f"flow outputs {execution.outputs}, expected {wanted}"
+    labels = {label.key: label.value for label in execution.labels}
+    for label in expected.get("labels") or ():
+        if labels.get(label["key"]) != str(label["value"]) and "${" not in str(label["value"]):
+            return f"label {label['key']}={labels.get(label['key'])}, expected {label['value']}"
+    return None
+
+
+def _check_run(run: Any, facts: dict[str, Any], storage: LocalStorage) -> str | None:
+    if "taskId" in facts and run.task_id != facts["taskId"]:
+        return f"task {run.task_id}, expected {facts['taskId']}"
+    if "state" in facts and run.state.current.value != facts["state"]:
+        return f"state {run.state.current.value}, expected {facts['state']}"
+    if "attempts" in facts and len(run.attempts) != facts["attempts"]:
+        return f"{len(run.attempts)} attempts, expected {facts['attempts']}"
+    if "outputs" in facts and not matches(facts["outputs"], run.outputs or {}, storage):
+        return f"outputs {run.outputs}, expected {facts['outputs']}"
+    return None
+
+
+def check_case(entry: dict[str, Any]) -> tuple[bool, str]:
+    reason = checkable(entry)
+    if reason:
+        return False, f"not checkable: {reason}"
+    try:
+        execution, storage = run_flow(entry)
+    except TimeoutError:
+        return False, f"did not end within {TIMEOUT_SECONDS} s"
+    except Exception as exc:  # the report names any crash; the test then fails for a listed flow
+        return False, f"error: {type(exc).__name__}: {exc}"
+    problem = check_expected(entry["expected"], execution, storage)
+    return (problem is None, problem or "ok")
+
+
+def all_entries() -> list[dict[str, Any]]:
+    return list(expectations())
+
+
+PASSING_LIST = Path(__file__).with_name("passing.txt")
+
+
+def passing_files() -> list[str]:
+    if not PASSING_LIST.exists():
+        return []
+    return [line.strip() for line in PASSING_LIST.read_text().splitlines() if line.strip() and not line.startswith("#")]

@@ -1,0 +1,225 @@
+"""The executor as a pure function: events in, execution and commands out. No worker, no store, no clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from choreo.app import Choreo, Settings
+from choreo.engine.events import CancelTask, Kill, Resume, RunTask, Start, TaskResult, Wake, WakeAt
+from choreo.engine.executor import Executor
+from choreo.engine.local import new_execution
+from choreo.model.state import State
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def app():
+    return Choreo(Settings())
+
+
+class Driver:
+    """Feeds events to the executor and keeps the latest execution and commands."""
+
+    def __init__(self, app: Choreo, source: str, inputs: dict | None = None) -> None:
+        self.flow = app.flows.load(source)
+        self.executor = Executor(app.expressions, envs={})
+        self.execution = new_execution(self.flow, inputs or {})
+        self.now = T0
+        self.commands: list = []
+        self.send(Start())
+
+    def send(self, *events, seconds: float = 0.001):
+        self.now += timedelta(seconds=seconds)
+        result = self.executor.step(self.execution, self.flow, list(events), self.now)
+        self.execution = result.execution
+        self.commands = result.commands
+        return self
+
+    def started(self) -> list[str]:
+        return [self.task_of(c.task_run_id) for c in self.commands if isinstance(c, RunTask)]
+
+    def task_of(self, run_id: str) -> str:
+        return self.execution.find_task_run(run_id).task_id
+
+    def run_id(self, task_id: str, value: str | None = None) -> str:
+        return next(
+            r.id for r in self.execution.task_run_list if r.task_id == task_id and (value is None or r.value == value)
+        )
+
+    def finish(self, task_id: str, state: State = State.SUCCESS, outputs=None, value=None):
+        return self.send(TaskResult(self.run_id(task_id, value), state, outputs))
+
+    @property
+    def state(self) -> State:
+        return self.execution.state.current
+
+    def states(self) -> dict[str, str]:
+        return {
+            r.task_id + (f"[{r.value}]" if r.value else ""): r.state.current.value for r in self.execution.task_run_list
+        }
+
+
+def flow(tasks: str, extra: str = "") -> str:
+    return f"id: f\nnamespace: tests\n{extra}tasks:\n{tasks}"
+
+
+def log(task_id: str, indent: int = 2, more: str = "") -> str:
+    pad = " " * indent
+    return f"{pad}- id: {task_id}\n{pad}  type: io.kestra.plugin.core.log.Log\n{pad}  message: hi\n{more}"
+
+
+def test_sequential_tasks_start_one_after_the_other(app):
+    d = Driver(app, flow(log("a") + log("b")))
+    assert d.state == State.RUNNING and d.started() == ["a"]
+    d.finish("a")
+    assert d.started() == ["b"]
+    d.finish("b")
+    assert d.state == State.SUCCESS and d.commands == []
+    history = [h.state for h in d.execution.state.histories]
+    assert history == [State.CREATED, State.RUNNING, State.SUCCESS]
+
+
+def test_a_failure_runs_the_errors_branch_and_fails_the_execution(app):
+    d = Driver(app, flow(log("a") + log("b"), "errors:\n" + log("on-error")))
+    d.finish("a", State.FAILED)
+    assert d.started() == ["on-error"]
+    d.finish("on-error")
+    assert d.state == State.FAILED
+    assert d.states() == {"a": "FAILED", "on-error": "SUCCESS"}  # b never ran
+
+
+def test_finally_runs_whatever_happened(app):
+    d = Driver(app, flow(log("a"), "finally:\n" + log("cleanup")))
+    d.finish("a", State.FAILED)
+    assert d.started() == ["cleanup"]
+    d.finish("cleanup")
+    assert d.state == State.FAILED
+
+
+def test_parallel_respects_concurrent_and_waits_for_all(app):
+    tasks = "  - id: p\n    type: io.kestra.plugin.core.flow.Parallel\n    concurrent: 2\n    tasks:\n"
+    tasks += "".join(log(f"t{i}", 6) for i in range(4))
+    d = Driver(app, flow(tasks))
+    assert d.started() == ["t0", "t1"]
+    d.finish("t0")
+    assert d.started() == ["t2"]
+    d.send(TaskResult(d.run_id("t1"), State.SUCCESS), TaskResult(d.run_id("t2"), State.SUCCESS))
+    assert d.started() == ["t3"]
+    d.finish("t3")
+    assert d.state == State.SUCCESS and len(d.execution.task_run_list) == 5
+
+
+def test_retry_delays_are_held_by_the_executor_and_add_attempts(app):
+    retry = "    retry:\n      type: constant\n      interval: PT10S\n      maxAttempt: 3\n"
+    d = Driver(app, flow(log("a", more=retry)))
+    d.finish("a", State.FAILED)
+    (wake,) = d.commands
+    assert isinstance(wake, WakeAt) and wake.at == d.now + timedelta(seconds=10)
+    assert d.execution.task_run_list[0].state.current == State.RETRYING
+    d.send(Wake(wake.task_run_id), seconds=10)
+    assert d.started() == ["a"] and d.commands[0].attempt == 2
+    d.finish("a", State.FAILED)
+    d.send(Wake(wake.task_run_id), seconds=10)
+    d.finish("a", State.FAILED)
+    assert d.state == State.FAILED
+    assert [a.state.current for a in d.execution.task_run_list[0].attempts] == [State.FAILED] * 3
+
+
+def test_allow_failure_turns_a_failure_into_a_warning_and_goes_on(app):
+    d = Driver(app, flow(log("a", more="    allowFailure: true\n") + log("b")))
+    d.finish("a", State.FAILED)
+    assert d.started() == ["b"]
+    d.finish("b")
+    assert d.state == State.WARNING
+
+
+def test_run_if_false_skips_the_task(app):
+    d = Driver(
+        app,
+        flow(log("a", more='    runIf: "{{ inputs.go }}"\n') + log("b"), "inputs:\n  - id: go\n    type: BOOLEAN\n"),
+        {"go": "false"},
+    )
+    assert d.states()["a"] == "SKIPPED" and d.started() == ["b"]
+
+
+def test_if_and_switch_choose_their_branch(app):
+    tasks = (
+        '  - id: cond\n    type: io.kestra.plugin.core.flow.If\n    condition: "{{ inputs.n > 1 }}"\n'
+        "    then:\n"
+        + log("big", 6)
+        + "    else:\n"
+        + log("small", 6)
+        + '  - id: sw\n    type: io.kestra.plugin.core.flow.Switch\n    value: "{{ inputs.n }}"\n'
+        "    cases:\n      '5':\n" + log("five", 8) + "    defaults:\n" + log("other", 6)
+    )
+    d = Driver(app, flow(tasks, "inputs:\n  - id: n\n    type: INT\n"), {"n": "5"})
+    assert d.started() == ["big"]
+    d.finish("big")
+    assert d.started() == ["five"]
+    assert d.execution.find_task_run(d.run_id("sw")).outputs == {"value": "5"}
+
+
+def test_for_each_runs_each_value_with_its_limit(app):
+    tasks = (
+        '  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", "c"]\n'
+        "    concurrencyLimit: 2\n    tasks:\n" + log("step", 6)
+    )
+    d = Driver(app, flow(tasks))
+    assert [d.execution.find_task_run(c.task_run_id).value for c in d.commands] == ["a", "b"]
+    d.finish("step", value="a")
+    assert [d.execution.find_task_run(c.task_run_id).value for c in d.commands] == ["c"]
+    d.send(TaskResult(d.run_id("step", "b"), State.SUCCESS), TaskResult(d.run_id("step", "c"), State.SUCCESS))
+    assert d.state == State.SUCCESS
+    assert [r.iteration for r in d.execution.task_run_list[1:]] == [0, 1, 2]
+
+
+def test_dag_starts_tasks_when_their_dependencies_succeeded(app):
+    def node(task_id: str, deps: str = "") -> str:
+        text = f"      - task:\n          id: {task_id}\n"
+        text += "          type: io.kestra.plugin.core.log.Log\n          message: x\n"
+        return text + (f"        dependsOn: [{deps}]\n" if deps else "")
+
+    tasks = (
+        "  - id: dag\n    type: io.kestra.plugin.core.flow.Dag\n    tasks:\n"
+        + node("a")
+        + node("b", "a")
+        + node("c", "a")
+        + node("d", "b, c")
+    )
+    d = Driver(app, flow(tasks))
+    assert d.started() == ["a"]
+    d.finish("a")
+    assert sorted(d.started()) == ["b", "c"]
+    d.finish("b")
+    assert d.started() == []
+    d.finish("c")
+    assert d.started() == ["d"]
+    d.finish("d")
+    assert d.state == State.SUCCESS
+
+
+def test_kill_cancels_running_attempts_and_ends_killed(app):
+    d = Driver(app, flow(log("a") + log("b")))
+    d.send(Kill())
+    assert [type(c) for c in d.commands] == [CancelTask]
+    assert d.state == State.KILLED and d.states() == {"a": "KILLED"}
+    d.finish("a")  # a late result changes nothing
+    assert d.state == State.KILLED
+
+
+def test_pause_waits_for_resume(app):
+    tasks = "  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n" + log("after")
+    d = Driver(app, flow(tasks))
+    assert d.state == State.PAUSED and d.started() == []
+    d.send(Resume({"approved": True}))
+    assert d.state == State.RUNNING and d.started() == ["after"]
+    assert d.execution.find_task_run(d.run_id("wait")).outputs == {"onResume": {"approved": True}}
+
+
+def test_flow_outputs_are_rendered_at_the_end(app):
+    d = Driver(app, flow(log("a"), 'outputs:\n  - id: greeting\n    type: STRING\n    value: "{{ outputs.a.x }}"\n'))
+    d.finish("a", outputs={"x": "hello"})
+    assert d.state == State.SUCCESS and d.execution.outputs == {"greeting": "hello"}
