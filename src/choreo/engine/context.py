@@ -144,6 +144,9 @@ class TaskRunContext:
         source = Path(path)
         if not source.is_absolute():
             source = self.working_dir() / source
+        # Only regular files of this attempt's own directory: a symlink could smuggle /etc/shadow into storage.
+        if source.is_symlink() or not source.resolve().is_relative_to(self.working_dir().resolve()):
+            raise TaskFailed(f"'{source.name}' is not a file of the task's working directory", retryable=False)
         uri = task_file_uri(
             self._run.namespace,
             self._run.flow_id,
