@@ -3,21 +3,27 @@
 Where the commands run (`taskRunner`), the environment, the interpreter, the files going in (`inputFiles`,
 `namespaceFiles`) and out (`outputFiles`). A script reports outputs and metrics by printing
 `::{"outputs": {...}, "metrics": [...]}::` lines.
+
+`ExecScript.run` is the same for every script type (`choreo.plugins.scripts.wrapper.run_script`); a type only
+says which commands follow `beforeCommands` (`main_commands`) and which environment variables it sets
+(`default_env`).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from typing import Annotated
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import OneTaskRunner, Task
 from choreo.model.types import Dynamic, Text
+from choreo.plugins.context import RunContext
 from choreo.plugins.core.parts import NamespaceFiles, deprecated_property
 from choreo.plugins.scripts.runner.docker.parts import DockerOptions
+from choreo.plugins.scripts.wrapper import ScriptSession, run_script
 
 #: Kestra's default interpreter: each command line is run by a POSIX shell.
 DEFAULT_INTERPRETER = ("/bin/sh", "-c")
@@ -40,6 +46,9 @@ InterpreterList = Annotated[list[str], Field(min_length=1)]
 class ExecScript(Task):
     """Common properties of the script tasks; not a task type by itself."""
 
+    #: Environment variables the task type sets for its process; the task's `env` overrides them.
+    default_env: ClassVar[Mapping[str, str]] = {}
+
     task_runner: OneTaskRunner | None = Field(
         default=None,
         description="Where the commands run, e.g. `type: io.kestra.plugin.core.runner.Process`. Unset: Kestra uses "
@@ -50,7 +59,7 @@ class ExecScript(Task):
         description="Image for container-based task runners.",
         examples=["ubuntu", "python:3.13-slim"],
     )
-    before_commands: Dynamic[list[str]] | None = Field(
+    before_commands: Dynamic[list[Text]] | None = Field(
         default=None,
         description="Commands run before the main ones, to set up the environment.",
         examples=[["pip install -r requirements.txt"]],
@@ -114,3 +123,15 @@ class ExecScript(Task):
             warning = deprecated_property(self, field, hint)
             if warning:
                 yield warning
+
+    async def main_commands(self, session: ScriptSession) -> list[str]:
+        """The command lines that follow `beforeCommands`, rendered; each script type builds its own."""
+        raise NotImplementedError
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        """Run the commands with the Process task runner; outputs `vars`, `exitCode` and `outputFiles`.
+
+        Kestra's default task runner is Docker; Choreo runs a task without `taskRunner` as a local process and
+        fails one that asks for Docker explicitly.
+        """
+        return await run_script(self, ctx)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import LogLevel, Task
 from choreo.model.types import Dynamic, NonEmptyText
+from choreo.plugins.context import RunContext
 
 
 class Echo(Task):
@@ -27,3 +28,7 @@ class Echo(Task):
 
     format: Dynamic[NonEmptyText] = Field(description="The message to render and log.", examples=["{{ task.id }}"])
     level: LogLevel = Field(default=LogLevel.INFO, description="The log level.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        ctx.logger.log(self.level.value, ctx.render(self.format))
+        return None

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import time
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import Task
 from choreo.model.types import Dynamic, Text
+from choreo.plugins.context import RunContext
 
 
 class Return(Task):
     """Render a template and return it as the `value` output.
+
+    Like Kestra, it also logs the value at DEBUG and reports the metrics `length` (counter) and `duration`
+    (timer), tagged with the value.
 
     ```yaml
     - id: return
@@ -26,3 +31,13 @@ class Return(Task):
     format: Dynamic[Text] | None = Field(
         default=None, description="The template to render.", examples=["{{ task.id }} > {{ taskrun.startDate }}"]
     )
+
+    async def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        start = time.perf_counter()
+        value = None if self.format is None else ctx.render(self.format)
+        tags = {} if value is None else {"format": value}
+        if value is not None:
+            ctx.logger.debug(value)
+        ctx.metric("length", len(value or ""), kind="counter", tags=tags)
+        ctx.metric("duration", time.perf_counter() - start, kind="timer", tags=tags)
+        return {"value": value}

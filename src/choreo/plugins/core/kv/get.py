@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext
+from choreo.plugins.core.kv._values import missing_key, render_bool, render_text
 
 
 class Get(Task):
@@ -28,3 +30,11 @@ class Get(Task):
         default="{{ flow.namespace }}", description="Namespace of the store; the flow's namespace by default."
     )
     error_on_missing: Dynamic[bool] = Field(default=False, description="Fail when the key has no value.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        namespace = render_text(ctx, self.namespace, "namespace")
+        key = render_text(ctx, self.key, "key")
+        value = ctx.kv_get(key, namespace)
+        if value is None and render_bool(ctx, self.error_on_missing, "errorOnMissing"):
+            raise missing_key(key, namespace)
+        return {"value": value}

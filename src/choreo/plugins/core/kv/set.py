@@ -9,6 +9,8 @@ from pydantic import Field
 
 from choreo.model.task import Task
 from choreo.model.types import Duration, Dynamic
+from choreo.plugins.context import RunContext, TaskFailed
+from choreo.plugins.core.kv._values import convert, render_bool, render_duration, render_text, render_typed
 
 
 class KVType(enum.StrEnum):
@@ -23,6 +25,9 @@ class KVType(enum.StrEnum):
 
 class Set(Task):
     """Store a value in the namespace's key-value store.
+
+    A `value` that is a single expression keeps its type (`"{{ outputs.count.rows }}"` stores a number); with
+    `kvType`, a text value is read as that type (NUMBER, BOOLEAN, DATETIME, DATE, DURATION, JSON).
 
     ```yaml
     - id: kv_set
@@ -52,3 +57,18 @@ class Set(Task):
         default=None, description="How to type a string value (NUMBER, JSON…); kept as is when unset."
     )
     kv_description: Dynamic[str] | None = Field(default=None, description="A description of the key.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        namespace = render_text(ctx, self.namespace, "namespace")
+        key = render_text(ctx, self.key, "key")
+        value = render_typed(ctx, self.value)
+        if self.kv_type is not None:
+            value = convert(value, str(ctx.render(self.kv_type)).upper())
+        ttl = None if self.ttl is None else render_duration(ctx, self.ttl, "ttl").total_seconds()
+        if not render_bool(ctx, self.overwrite, "overwrite") and ctx.kv_get(key, namespace) is not None:
+            raise TaskFailed(
+                f"Cannot set value for key '{key}'. Key already exists and `overwrite` is set to `false`.",
+                retryable=False,
+            )
+        ctx.kv_put(key, value, namespace=namespace, ttl=ttl)
+        return None

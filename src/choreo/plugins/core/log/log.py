@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import LogLevel, Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext
 
 
 class Log(Task):
@@ -28,3 +29,9 @@ class Log(Task):
         description="The message, or a list of messages, to log.", examples=["Hello {{ inputs.name }}"]
     )
     level: LogLevel = Field(default=LogLevel.INFO, description="The log level.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        rendered = ctx.render(self.message)
+        for message in [rendered] if isinstance(rendered, str) else rendered:
+            ctx.logger.log(self.level.value, message)
+        return None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext, TaskFailed
 
 
 class OutputValues(Task):
@@ -29,3 +31,14 @@ class OutputValues(Task):
         description="The values to output, by name; strings in them are rendered.",
         examples=[{"count": "{{ outputs.extract.rows | length }}"}],
     )
+
+    async def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        values = ctx.render(self.values or {})
+        if isinstance(values, str):  # a template standing for the whole map
+            try:
+                values = json.loads(values)
+            except json.JSONDecodeError:
+                values = None
+            if not isinstance(values, dict):
+                raise TaskFailed("values: the template must render to a map (a JSON object)")
+        return {"values": values}

@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from choreo.model.types import Dynamic
+from choreo.model.types import Dynamic, Text
 from choreo.plugins.scripts.python._base import PythonExecScript
+from choreo.plugins.scripts.wrapper import ScriptSession
 
 
 class Commands(PythonExecScript):
-    """Run commands, typically Python scripts from namespace or input files, after installing `dependencies`.
+    """Run commands through the interpreter (`/bin/sh -c`), typically Python scripts from input files.
 
     ```yaml
     - id: etl
@@ -29,6 +30,10 @@ class Commands(PythonExecScript):
 
     type_name: ClassVar[str] = "io.kestra.plugin.scripts.python.Commands"
 
-    commands: Dynamic[list[str]] = Field(
+    commands: Dynamic[list[Text]] = Field(
         description="The commands to run.", examples=[["python main.py --date {{ trigger.date ?? now() }}"]]
     )
+
+    async def main_commands(self, session: ScriptSession) -> list[str]:
+        self.warn_about_dependencies(session)
+        return session.render_list(self.commands, "commands")

@@ -6,8 +6,9 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from choreo.model.types import Dynamic
+from choreo.model.types import Dynamic, Text
 from choreo.plugins.scripts.exec import ExecScript
+from choreo.plugins.scripts.wrapper import ScriptSession
 
 
 class Commands(ExecScript):
@@ -32,6 +33,9 @@ class Commands(ExecScript):
     container_image: Dynamic[str] | None = Field(
         default="ubuntu", description="Image for container-based task runners.", examples=["ubuntu"]
     )
-    commands: Dynamic[list[str]] = Field(
+    commands: Dynamic[list[Text]] = Field(
         description="The shell commands to run.", examples=[["echo 'Hello World'", "ls -la"]]
     )
+
+    async def main_commands(self, session: ScriptSession) -> list[str]:
+        return session.render_list(self.commands, "commands")

@@ -7,7 +7,9 @@ from typing import ClassVar
 from pydantic import Field
 
 from choreo.model.types import Dynamic
+from choreo.plugins.context import TaskFailed
 from choreo.plugins.scripts.exec import ExecScript
+from choreo.plugins.scripts.wrapper import ScriptSession
 
 
 class Script(ExecScript):
@@ -32,3 +34,9 @@ class Script(ExecScript):
         description="The script itself (multi-line text, rendered), not a path: to run a file, use Commands.",
         examples=["echo 'Hello World'"],
     )
+
+    async def main_commands(self, session: ScriptSession) -> list[str]:
+        script = session.render(self.script)
+        if not isinstance(script, str):
+            raise TaskFailed(f"script: expected text, got {type(script).__name__}")
+        return [script]
