@@ -19,7 +19,7 @@ from choreo.engine.context import MemoryKeyValues
 from choreo.engine.executor import Executor
 from choreo.engine.local import LocalRunner, new_execution
 from choreo.engine.worker import Worker
-from choreo.model.execution import Execution
+from choreo.model.execution import Execution, new_id
 from choreo.model.flow import Flow
 from choreo.model.inputs import FileInput
 from choreo.storage import LocalStorage, input_file_uri
@@ -97,11 +97,10 @@ def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
     runner = LocalRunner(
         Executor(app().expressions), worker, flows=lambda ns, flow_id, revision: flows.get((ns, flow_id))
     )
-    execution = new_execution(flow, {})
-    labels = {label["key"]: label["value"] for label in entry.get("executionLabels") or ()}
-    execution = new_execution(flow, _inputs(entry, flow, execution.id, storage), labels=labels).model_copy(
-        update={"id": execution.id}
-    )
+    execution_id = new_id()
+    labels = {str(k): str(v) for k, v in (entry.get("executionLabels") or {}).items()}
+    inputs = _inputs(entry, flow, execution_id, storage)
+    execution = new_execution(flow, inputs, labels=labels, execution_id=execution_id)
 
     async def bounded() -> Execution:
         return await asyncio.wait_for(runner.execute(flow, execution), TIMEOUT_SECONDS)
@@ -233,9 +232,12 @@ def check_expected(expected: dict[str, Any], execution: Execution, storage: Loca
         if wanted is not None and not matches(wanted, execution.outputs or {}, storage):
             return f"flow outputs {execution.outputs}, expected {wanted}"
     labels = {label.key: label.value for label in execution.labels}
-    for label in expected.get("labels") or ():
-        if labels.get(label["key"]) != str(label["value"]) and "${" not in str(label["value"]):
-            return f"label {label['key']}={labels.get(label['key'])}, expected {label['value']}"
+    for key, value in (expected.get("labels") or {}).items():
+        if "${" in str(value):
+            if key not in labels:
+                return f"no label {key}"
+        elif labels.get(key) != _text(value):
+            return f"label {key}={labels.get(key)}, expected {value}"
     return None
 
 

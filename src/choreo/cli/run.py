@@ -22,7 +22,7 @@ from choreo.engine.executor import Executor
 from choreo.engine.local import LocalRunner, new_execution
 from choreo.engine.worker import Worker
 from choreo.errors import FlowInvalid, InputInvalid
-from choreo.model.execution import Execution
+from choreo.model.execution import Execution, new_id
 from choreo.model.flow import Flow
 from choreo.model.inputs import FileInput
 from choreo.model.state import State
@@ -122,9 +122,9 @@ def run(
     flows[(flow.namespace, flow.id)] = flow
     storage = LocalStorage(choreo_home() / "storage")
     try:
-        execution = new_execution(flow, {})
-        typed_inputs = _upload_files(flow, execution.id, _parse_inputs(inputs or []), storage)
-        execution = new_execution(flow, typed_inputs).model_copy(update={"id": execution.id})
+        execution_id = new_id()
+        typed_inputs = _upload_files(flow, execution_id, _parse_inputs(inputs or []), storage)
+        execution = new_execution(flow, typed_inputs, execution_id=execution_id)
     except InputInvalid as exc:
         for message in exc.problems.values():
             console.print(f"[red]{escape(message)}[/red]")

@@ -27,7 +27,7 @@ from choreo.engine.events import (
 from choreo.engine.executor import Executor
 from choreo.engine.worker import Worker
 from choreo.errors import ChoreoError, InputInvalid
-from choreo.model.execution import Execution, ExecutionTrigger
+from choreo.model.execution import Execution, ExecutionTrigger, new_id
 from choreo.model.flow import Flow
 from choreo.model.input_values import read_inputs
 from choreo.model.labels import Label
@@ -44,12 +44,17 @@ def new_execution(
     labels: Mapping[str, str] | None = None,
     parent: Execution | None = None,
     trigger: ExecutionTrigger | None = None,
+    execution_id: str | None = None,
 ) -> Execution:
-    """A CREATED execution of `flow` with checked inputs (InputInvalid names every wrong input)."""
+    """A CREATED execution of `flow` with checked inputs (InputInvalid names every wrong input).
+
+    `execution_id` is given when files were stored for the inputs before (their URIs contain the id).
+    """
     typed = read_inputs(flow.inputs or [], inputs or {})
     merged = {label.key: label.value for label in flow.labels or ()}
     merged.update(labels or {})
     return Execution(
+        id=execution_id or new_id(),
         namespace=flow.namespace,
         flow_id=flow.id,
         flow_revision=flow.revision or 1,
