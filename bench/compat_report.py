@@ -13,7 +13,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-sys.path.insert(0, str(REPO / "tests" / "compat"))
 
 from corpus_runner import PASSING_LIST, all_entries, check_case, checkable  # noqa: E402
 

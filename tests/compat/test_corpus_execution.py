@@ -7,8 +7,8 @@ docs/compat-report.md with the reason for every flow that does not pass yet).
 from __future__ import annotations
 
 import pytest
-from corpus_runner import check_case, passing_files
 
+from corpus_runner import check_case, passing_files
 from corpus_support import expectation
 
 

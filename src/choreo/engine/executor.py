@@ -117,20 +117,15 @@ class Work:
         )
         run = run.model_copy(update={"state": StateRecord.new(State.CREATED, self.now)})
         self.put(run)
-        if not self.run_if(task, run):
-            return self.set_state(run, State.SKIPPED)
-        return self.start(task, run)
-
-    def run_if(self, task: Task, run: TaskRun) -> bool:
         condition = task.run_if
-        if condition is True or condition == "true":
-            return True
-        try:
-            rendered = self.render(condition, task, run)
-        except ChoreoError as exc:
-            self.log(run, "ERROR", f"runIf of task '{task.id}' could not be evaluated: {exc}")
-            return True
-        return flowables.truthy(rendered)
+        if condition is not True and condition != "true":
+            try:
+                go = flowables.truthy(self.render(condition, task, run))
+            except ChoreoError as exc:
+                return self.fail(run, f"runIf of task '{task.id}' could not be evaluated: {exc}")
+            if not go:
+                return self.set_state(run, State.SKIPPED)
+        return self.start(task, run)
 
     def start(self, task: Task, run: TaskRun) -> TaskRun:
         if task.task_kind == "runnable" and not flowables.is_executor_side(task):

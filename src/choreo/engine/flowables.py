@@ -5,10 +5,13 @@ and the flowable tasks (If, Switch, ForEach, Pause, Subflow…). Pure: reads and
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from choreo.engine.events import StartSubflow, SubflowEnded, WakeAt
 from choreo.errors import ChoreoError
+from choreo.model.durations import parse_duration
+from choreo.model.execution import StateRecord, TaskRunAttempt
 from choreo.model.state import State
 from choreo.model.task import Task
 from choreo.plugins.core.execution.labels import Labels as LabelsTask
@@ -167,6 +170,8 @@ def _values(work: Work, task: Task, run: TaskRun, raw: Any) -> list[Any]:
         return []
     if not isinstance(values, list):
         raise ChoreoError(f"the values of task '{task.id}' must be a list or a JSON array, got {type(values).__name__}")
+    if any(value is None for value in values):
+        raise ChoreoError(f"the values of task '{task.id}' contain null")
     return values
 
 
@@ -191,6 +196,8 @@ def _resolve(work: Work, task: Task, run: TaskRun) -> State | None:
     if isinstance(task, Switch):
         chosen = (run.outputs or {}).get("value")
         branch = (task.cases or {}).get(chosen) if chosen is not None else None
+        if branch is None and not task.defaults:
+            raise ChoreoError(f"no case matches the value '{chosen}' and there are no defaults")
         return block(work, branch if branch is not None else task.defaults, errors, finally_, run, None)
     if isinstance(task, ForEach | EachSequential | EachParallel):
         return _loop(work, task, run, errors, finally_)
@@ -302,8 +309,18 @@ def on_start(work: Work, task: Task, run: TaskRun) -> TaskRun:
 def _apply_labels(work: Work, task: LabelsTask, run: TaskRun) -> TaskRun:
     from choreo.model.labels import Label
 
-    rendered = work.render(task.labels, task, run)
-    pairs = rendered.items() if isinstance(rendered, dict) else [(e.key, e.value) for e in rendered]
+    raw: Any = task.labels
+    if isinstance(raw, list):
+        raw = [{"key": entry.key, "value": entry.value} for entry in raw]
+    rendered = work.render(raw, task, run)
+    if isinstance(rendered, str):
+        rendered = json.loads(rendered)
+    if isinstance(rendered, dict):
+        pairs = list(rendered.items())
+    elif isinstance(rendered, list):
+        pairs = [(entry["key"], entry["value"]) for entry in rendered]
+    else:
+        raise ChoreoError(f"labels must be a map or a list of {{key, value}}, got {type(rendered).__name__}")
     labels = {label.key: label.value for label in work.execution.labels}
     for key, value in pairs:
         labels[str(key)] = value if isinstance(value, str) else json.dumps(value)
@@ -331,6 +348,8 @@ def _start_subflow(work: Work, task: Subflow, run: TaskRun) -> TaskRun:
             task.wait,
         )
     )
+    attempt = TaskRunAttempt(state=StateRecord.new(State.RUNNING, work.now))
+    run = work.put(run.model_copy(update={"attempts": (*run.attempts, attempt)}))
     if not task.wait:
         return work.set_state(run, State.SUCCESS)
     return run
@@ -354,14 +373,20 @@ def subflow_ended(work: Work, event: SubflowEnded) -> None:
     work.set_state(run, allowed(task, State.FAILED if state == State.KILLED else state), outputs)
 
 
-def _pause(work: Work, task: Pause, run: TaskRun) -> TaskRun:
+def _pause_duration(work: Work, task: Pause, run: TaskRun) -> timedelta | None:
+    """How long the pause lasts: `pauseDuration` (or the old `delay`) resumes; else `timeout` fails."""
     duration = task.pause_duration if task.pause_duration is not None else task.delay
-    if duration is not None:
-        duration = work.render(duration, task, run)
-        if isinstance(duration, str):
-            from choreo.model.durations import parse_duration
+    if duration is None:
+        duration = task.timeout
+    if duration is None:
+        return None
+    duration = work.render(duration, task, run)
+    return parse_duration(duration) if isinstance(duration, str) else duration
 
-            duration = parse_duration(duration)
+
+def _pause(work: Work, task: Pause, run: TaskRun) -> TaskRun:
+    duration = _pause_duration(work, task, run)
+    if duration is not None:
         work.commands.append(WakeAt(run.id, work.now + duration))
     return work.set_state(run, State.PAUSED)
 
@@ -369,9 +394,10 @@ def _pause(work: Work, task: Pause, run: TaskRun) -> TaskRun:
 def pause_elapsed(work: Work, task: Task, run: TaskRun) -> None:
     behavior = str(getattr(task, "behavior", "RESUME"))
     final = {"WARN": State.WARNING, "FAIL": State.FAILED, "CANCEL": State.CANCELLED}.get(behavior, State.SUCCESS)
+    if isinstance(task, Pause) and task.pause_duration is None and task.delay is None:
+        final = State.FAILED  # only a timeout was set: nobody resumed it in time
     run = work.set_state(run, State.RUNNING)
-    if final == State.SUCCESS and isinstance(task, Pause) and task.tasks:
-        return  # legacy child tasks run now
-    work.set_state(run, final)
+    if not (final == State.SUCCESS and isinstance(task, Pause) and task.tasks):  # legacy child tasks run now
+        work.set_state(run, final)
     if work.execution.state.current == State.PAUSED and not any(r.state.current == State.PAUSED for r in work.runs):
         work.set_execution_state(State.RUNNING)

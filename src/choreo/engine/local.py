@@ -33,6 +33,8 @@ from choreo.model.input_values import read_inputs
 from choreo.model.labels import Label
 from choreo.model.state import State
 
+CORRELATION_ID = "system.correlationId"
+
 #: Finds a flow for a Subflow task: (namespace, flow id, revision) → Flow or None.
 FlowSource = Callable[[str, str, int | None], Flow | None]
 
@@ -45,16 +47,21 @@ def new_execution(
     parent: Execution | None = None,
     trigger: ExecutionTrigger | None = None,
     execution_id: str | None = None,
+    check_inputs: bool = True,
 ) -> Execution:
     """A CREATED execution of `flow` with checked inputs (InputInvalid names every wrong input).
 
     `execution_id` is given when files were stored for the inputs before (their URIs contain the id).
     """
-    typed = read_inputs(flow.inputs or [], inputs or {})
+    typed = read_inputs(flow.inputs or [], inputs or {}) if check_inputs else dict(inputs or {})
+    execution_id = execution_id or new_id()
     merged = {label.key: label.value for label in flow.labels or ()}
     merged.update(labels or {})
+    # Kestra's correlation id: the id of the execution that started the chain, inherited by subflows.
+    inherited = {label.key: label.value for label in parent.labels} if parent else {}
+    merged[CORRELATION_ID] = inherited.get(CORRELATION_ID, parent.id if parent else execution_id)
     return Execution(
-        id=execution_id or new_id(),
+        id=execution_id,
         namespace=flow.namespace,
         flow_id=flow.id,
         flow_revision=flow.revision or 1,

@@ -100,7 +100,11 @@ def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
     execution_id = new_id()
     labels = {str(k): str(v) for k, v in (entry.get("executionLabels") or {}).items()}
     inputs = _inputs(entry, flow, execution_id, storage)
-    execution = new_execution(flow, inputs, labels=labels, execution_id=execution_id)
+    if entry.get("inputsMode") == "raw":  # Kestra's test injected the values as they are, unchecked
+        execution = new_execution(flow, {}, labels=labels, execution_id=execution_id, check_inputs=False)
+        execution = execution.model_copy(update={"inputs": inputs})
+    else:
+        execution = new_execution(flow, inputs, labels=labels, execution_id=execution_id)
 
     async def bounded() -> Execution:
         return await asyncio.wait_for(runner.execute(flow, execution), TIMEOUT_SECONDS)
@@ -271,7 +275,7 @@ def all_entries() -> list[dict[str, Any]]:
     return list(expectations())
 
 
-PASSING_LIST = Path(__file__).with_name("passing.txt")
+PASSING_LIST = Path(__file__).parent / "compat" / "passing.txt"
 
 
 def passing_files() -> list[str]:

@@ -1,0 +1,150 @@
+"""What every repository shares: where its statements run (a scope), the store's clock and dialect, paging helpers.
+
+A repository never opens connections itself. It asks its scope for a `Unit` (a connection in a transaction plus the
+job kinds pushed in it): the store's auto scope gives each call its own short transaction; a `store.transaction()`
+scope gives every call the same one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, select
+from sqlalchemy.exc import DBAPIError, StatementError
+
+from choreo.store.dialects import WRITE_OPTION, Dialect
+from choreo.store.errors import InvalidQuery, InvalidValue
+from choreo.store.records import Page
+
+T = TypeVar("T")
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """A value our column types refuse (a naive datetime…) becomes InvalidValue, not SQLAlchemy's wrapper."""
+    try:
+        yield
+    except StatementError as exc:
+        if isinstance(exc, DBAPIError) or not isinstance(exc.orig, ValueError | TypeError):
+            raise
+        raise InvalidValue(str(exc.orig)) from exc
+
+
+@dataclass(eq=False)
+class Unit:
+    conn: Connection
+    pushed: set[str] = field(default_factory=set)
+
+
+class AutoScope:
+    """Each call runs in its own transaction, committed before the call returns."""
+
+    in_transaction = False
+
+    def __init__(self, engine: Engine, dialect: Dialect, after_commit: Callable[[frozenset[str]], None]) -> None:
+        self._engine = engine
+        self._dialect = dialect
+        self._after_commit = after_commit
+
+    @contextmanager
+    def read(self) -> Iterator[Unit]:
+        with _translated(), self._engine.connect() as conn:
+            if self._dialect.read_options:
+                conn.execution_options(**self._dialect.read_options)
+            yield Unit(conn)
+
+    @contextmanager
+    def write(self) -> Iterator[Unit]:
+        with _translated(), self._dialect.write_lock(), self._engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            unit = Unit(conn)
+            with conn.begin():
+                yield unit
+        if unit.pushed:
+            self._after_commit(frozenset(unit.pushed))
+
+
+class TransactionScope:
+    """Every call shares the connection and transaction of one `store.transaction()`."""
+
+    in_transaction = True
+
+    def __init__(self, unit: Unit) -> None:
+        self._unit = unit
+
+    @contextmanager
+    def read(self) -> Iterator[Unit]:
+        with _translated():
+            yield self._unit
+
+    write = read
+
+
+Scope = AutoScope | TransactionScope
+
+
+@dataclass(frozen=True)
+class Context:
+    dialect: Dialect
+    clock: Callable[[], datetime]
+    statements: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def statement(self, name: str, build: Callable[[Dialect], T]) -> T:
+        """A dialect-specific statement built once per store (built statements also keep their cache key)."""
+        try:
+            return self.statements[name]  # type: ignore[no-any-return]
+        except KeyError:
+            built = self.statements[name] = build(self.dialect)
+            return built
+
+
+class Repository:
+    def __init__(self, context: Context, scope: Scope) -> None:
+        self._context = context
+        self._dialect = context.dialect
+        self._scope = scope
+
+    def _now(self, now: datetime | None) -> datetime:
+        return now if now is not None else self._context.clock()
+
+
+def in_namespace(column: Any, namespace: str) -> ColumnElement[bool]:
+    """The namespace itself or any child (`a.b` matches `a.b` and `a.b.c`, not `a.bc`), as Kestra filters."""
+    return (column == namespace) | column.startswith(namespace + ".", autoescape=True)
+
+
+def contains_text(columns: Sequence[Any], text: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match on any of `columns`."""
+    needle = text.lower()
+    clauses = [func.lower(column).contains(needle, autoescape=True) for column in columns]
+    result = clauses[0]
+    for clause in clauses[1:]:
+        result = result | clause
+    return result
+
+
+def order_by(sort: str, columns: dict[str, Any], tiebreak: Any) -> list[Any]:
+    """`"field:asc"` / `"field:desc"` (default asc) → ORDER BY, NULLs last, then `tiebreak` for a stable order."""
+    name, _, direction = sort.partition(":")
+    column = columns.get(name)
+    if column is None or direction.lower() not in ("", "asc", "desc"):
+        raise InvalidQuery(f"cannot sort by {sort!r}: use one of {', '.join(sorted(columns))} with :asc or :desc")
+    descending = direction.lower() == "desc"
+    primary = column.desc() if descending else column.asc()
+    return [primary.nulls_last(), tiebreak.desc() if descending else tiebreak.asc()]
+
+
+def fetch_page(
+    conn: Connection, rows: Select[Any], where: list[Any], page: int, size: int, row_to: Callable[[Any], T]
+) -> Page[T]:
+    """Total count and one page of rows, two statements on one connection."""
+    if page < 1 or size < 1:
+        raise InvalidQuery(f"page and size must be at least 1, got page={page}, size={size}")
+    froms = rows.get_final_froms()
+    total = conn.execute(select(func.count()).select_from(*froms).where(*where)).scalar_one()
+    items = [row_to(row) for row in conn.execute(rows.where(*where).limit(size).offset((page - 1) * size))]
+    return Page(items=items, total=total, page=page, size=size)
