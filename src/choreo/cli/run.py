@@ -17,9 +17,10 @@ from rich.table import Table
 
 from choreo.app import Choreo
 from choreo.cli.validation import collect_flow_files
-from choreo.engine.context import MemoryKeyValues, secrets_from_env
+from choreo.engine.context import secrets_from_env
 from choreo.engine.executor import Executor
 from choreo.engine.local import LocalRunner, new_execution
+from choreo.engine.persistence import ExecutionRecorder, StoreKeyValues
 from choreo.engine.worker import Worker
 from choreo.errors import FlowInvalid, InputInvalid
 from choreo.model.execution import Execution, new_id
@@ -27,6 +28,7 @@ from choreo.model.flow import Flow
 from choreo.model.inputs import FileInput
 from choreo.model.state import State
 from choreo.storage import LocalStorage, input_file_uri
+from choreo.store import Store
 
 STATE_COLOURS = {
     "SUCCESS": "green",
@@ -120,7 +122,16 @@ def run(
         raise typer.Exit(1) from None
     flows = _load_flows(choreo, flows_dir or flow_file.parent)
     flows[(flow.namespace, flow.id)] = flow
-    storage = LocalStorage(choreo_home() / "storage")
+    home = choreo_home()
+    storage = LocalStorage(home / "storage")
+    store = Store.open(f"sqlite:///{home / 'choreo.db'}")
+    store.flows.save(
+        flow.namespace,
+        flow.id,
+        flow_file.read_text(encoding="utf-8"),
+        flow_json=flow.model_dump(mode="json", by_alias=True),
+    )
+    recorder = ExecutionRecorder(store)
     try:
         execution_id = new_id()
         typed_inputs = _upload_files(flow, execution_id, _parse_inputs(inputs or []), storage)
@@ -134,6 +145,7 @@ def run(
     runs: dict[str, str] = {}
 
     def on_log(execution_id: str, task_run_id: str | None, attempt: int, level: str, message: str) -> None:
+        recorder.on_log(execution_id, task_run_id, attempt, level, message)
         if as_json:
             return
         task = runs.get(task_run_id or "", "")
@@ -141,13 +153,18 @@ def run(
         console.print(f"[{colour}]{level:5}[/] {escape(task)} {escape(message)}")
 
     def on_update(current: Execution) -> None:
+        recorder.on_update(current)
         for task_run in current.task_run_list:
             runs[task_run.id] = task_run.task_id
         if live is not None and current.id == execution.id:
             live.update(_table(current), refresh=True)
 
     worker = Worker(
-        expressions=choreo.expressions, storage=storage, kv=MemoryKeyValues(), secrets=secrets_from_env(), on_log=on_log
+        expressions=choreo.expressions,
+        storage=storage,
+        kv=StoreKeyValues(store),
+        secrets=secrets_from_env(),
+        on_log=on_log,
     )
     runner = LocalRunner(
         Executor(choreo.expressions),
@@ -160,8 +177,11 @@ def run(
     try:
         final = asyncio.run(runner.execute(flow, execution))
     finally:
+        recorder.flush()
+        store.close()
         if live is not None:
             live.stop()
+            console.print()
     if as_json:
         json.dump(final.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")

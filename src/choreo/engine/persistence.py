@@ -1,0 +1,82 @@
+"""The engine's link to the store: each new state of an execution is saved before its commands run, log lines
+are written in batches with it, and KV reads and writes go to the store's typed KV."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+from choreo.model.execution import Execution
+from choreo.store import LogEntry, Store
+
+#: A log line waits at most this long for the next execution save before it is written on its own.
+LOG_FLUSH_SECONDS = 0.2
+
+
+class StoreKeyValues:
+    """The run context's KV, backed by the store (typed values, TTL)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, namespace: str, key: str) -> Any:
+        entry = self.store.kv.get(namespace, key)
+        return entry.value if entry is not None else None
+
+    def put(self, namespace: str, key: str, value: Any, ttl: float | None) -> None:
+        self.store.kv.put(namespace, key, value, ttl=timedelta(seconds=ttl) if ttl is not None else None)
+
+    def delete(self, namespace: str, key: str) -> bool:
+        return self.store.kv.delete(namespace, key)
+
+    def keys(self, namespace: str, prefix: str | None) -> list[str]:
+        return [entry.key for entry in self.store.kv.list(namespace, prefix=prefix)]
+
+
+class ExecutionRecorder:
+    """Saves executions and their logs. Used as the runner's `on_update` and the worker's log sink."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._pending: list[LogEntry] = []
+        self._oldest: float | None = None
+        self._where: dict[str, tuple[str, str]] = {}  # execution id → (namespace, flow id)
+        self._task_of: dict[str, str] = {}  # task run id → task id
+
+    def on_update(self, execution: Execution) -> None:
+        self._where[execution.id] = (execution.namespace, execution.flow_id)
+        for run in execution.task_run_list:
+            self._task_of[run.id] = run.task_id
+        with self.store.transaction() as tx:
+            tx.executions.save(execution)
+            if self._pending:
+                tx.logs.append(self._pending)
+        self._pending = []
+        self._oldest = None
+
+    def on_log(self, execution_id: str, task_run_id: str | None, attempt: int, level: str, message: str) -> None:
+        namespace, flow_id = self._where.get(execution_id, ("", ""))
+        self._pending.append(
+            LogEntry(
+                namespace=namespace,
+                flow_id=flow_id,
+                message=message,
+                level=level,
+                execution_id=execution_id,
+                task_id=self._task_of.get(task_run_id or ""),
+                task_run_id=task_run_id,
+                attempt_number=attempt or None,
+            )
+        )
+        now = time.monotonic()
+        if self._oldest is None:
+            self._oldest = now
+        elif now - self._oldest > LOG_FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self.store.logs.append(self._pending)
+            self._pending = []
+            self._oldest = None
