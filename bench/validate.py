@@ -28,7 +28,7 @@ def big_flow(tasks: int = 200) -> str:
             lines += [
                 f"      - id: t{g}_{i}",
                 "        type: io.kestra.plugin.core.log.Log",
-                f'        message: "step {i} of {{{{ inputs.name }}}} after {{{{ outputs.t{g}_0 ?? \'none\' }}}}"',
+                f"        message: \"step {i} of {{{{ inputs.name }}}} after {{{{ outputs.t{g}_0 ?? 'none' }}}}\"",
                 "        retry: {type: constant, interval: PT1S, maxAttempt: 3}",
                 "        timeout: PT5M",
             ]

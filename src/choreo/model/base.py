@@ -14,6 +14,9 @@ DOCUMENT_CONFIG = ConfigDict(
     frozen=True,
     coerce_numbers_to_str=True,
     protected_namespaces=(),
+    # Build each model's validator on first use: a process that loads one flow touches a handful of the ~100
+    # plugin types, and building them all costs a noticeable part of `choreo run`'s start-up.
+    defer_build=True,
 )
 
 

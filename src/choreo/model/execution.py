@@ -7,6 +7,7 @@ Dates are timezone-aware UTC datetimes, serialized as ISO-8601 with `Z`.
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -101,6 +102,23 @@ class TaskRunAttempt(BaseModel):
     worker_id: str | None = None
 
 
+_DOCUMENTS: OrderedDict[int, tuple[TaskRun, dict[str, Any]]] = OrderedDict()
+_DOCUMENTS_MAX = 50_000
+
+
+def _run_document(run: TaskRun) -> dict[str, Any]:
+    """A task run's JSON document, computed once per (immutable) task run: an execution is saved after every step,
+    and most of its task runs have not changed since the last save. Callers must not mutate the result."""
+    cached = _DOCUMENTS.get(id(run))
+    if cached is not None and cached[0] is run:
+        return cached[1]
+    document = run.model_dump(mode="json", by_alias=True)
+    _DOCUMENTS[id(run)] = (run, document)
+    if len(_DOCUMENTS) > _DOCUMENTS_MAX:
+        _DOCUMENTS.popitem(last=False)
+    return document
+
+
 class TaskRun(BaseModel):
     """One run of one task (one per loop value in ForEach), with its attempts and outputs."""
 
@@ -164,6 +182,12 @@ class Execution(BaseModel):
         else:
             runs.append(run)
         return self.model_copy(update={"task_run_list": tuple(runs)})
+
+    def document(self) -> dict[str, Any]:
+        """The stored JSON document (camelCase). Unchanged task runs reuse their cached documents."""
+        data: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude={"task_run_list"})
+        data["taskRunList"] = [_run_document(run) for run in self.task_run_list]
+        return data
 
     def find_task_run(self, task_run_id: str) -> TaskRun | None:
         return next((run for run in self.task_run_list if run.id == task_run_id), None)

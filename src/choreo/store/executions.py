@@ -41,7 +41,7 @@ _UPDATED_ON_CONFLICT = [c.name for c in table.c if c.name not in ("id", "created
 
 def _columns(execution: Execution, now: datetime) -> dict[str, Any]:
     """The row for an execution: the only place the indexed columns are derived from the document."""
-    document = execution.model_dump(mode="json", by_alias=True)
+    document = execution.document()
     state = execution.state
     return {
         "id": execution.id,

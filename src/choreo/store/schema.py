@@ -30,6 +30,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: The latest migration (src/choreo/store/migrations/versions); a test keeps it equal to Alembic's head.
+SCHEMA_HEAD = "0001"
+
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 #: An auto-incremented id: BIGSERIAL on PostgreSQL, the rowid (never reused: `sqlite_autoincrement`) on SQLite.

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
-from choreo.store import migrate as migrations
 from choreo.store._base import AutoScope, Context, Scope, TransactionScope, Unit
 from choreo.store.dialects import WRITE_OPTION, dialect_for
 from choreo.store.executions import ExecutionRepository
@@ -23,6 +23,7 @@ from choreo.store.metrics import MetricRepository
 from choreo.store.notify import LocalWaiter, PushCallback, Waiter
 from choreo.store.queue import QueueRepository
 from choreo.store.records import utcnow
+from choreo.store.schema import SCHEMA_HEAD
 from choreo.store.triggers import TriggerRepository
 
 log = logging.getLogger("choreo.store")
@@ -114,10 +115,24 @@ class Store(Repositories):
 
     def migrate(self) -> str:
         """Create or upgrade the schema to the latest revision (a no-op when already there); returns it."""
+        if self._at_head():
+            return SCHEMA_HEAD
+        from choreo.store import migrate as migrations  # Alembic is loaded only when there is work to do
+
         return migrations.migrate(self.engine, self._dialect)
+
+    def _at_head(self) -> bool:
+        """The cheap check every start makes: one query, no Alembic import."""
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+        except DBAPIError:
+            return False
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at (None before the first `migrate`)."""
+        from choreo.store import migrate as migrations
+
         with self.engine.connect() as conn:
             return migrations.current_revision(conn)
 
