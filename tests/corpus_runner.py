@@ -169,6 +169,9 @@ def _matcher(op: str, arg: Any, actual: Any, whole: dict[str, Any], storage: Loc
         return isinstance(actual, list) and sorted(map(str, actual)) == sorted(map(str, arg))
     if op == "$fileContent":
         return storage is not None and isinstance(actual, str) and storage.read_bytes(actual).decode() == arg
+    if op == "$firstValueFileContent":
+        first = next(iter(actual.values()), None) if isinstance(actual, dict) and actual else None
+        return storage is not None and isinstance(first, str) and storage.read_bytes(first).decode() == arg
     if op == "$dateTimeWithinSecondsOfNow":
         try:
             moment = datetime.fromisoformat(str(actual).replace("Z", "+00:00"))

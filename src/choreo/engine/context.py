@@ -105,6 +105,7 @@ class TaskRunContext:
         emit_log: Callable[[str, str], None],
         emit_metric: Callable[[str, float, str, Mapping[str, str]], None] | None = None,
         min_log_level: str | None = None,
+        shared_dir: Path | None = None,
     ) -> None:
         self._expressions = expressions
         self._variables = variables
@@ -113,7 +114,8 @@ class TaskRunContext:
         self._kv = kv
         self._secrets = secrets
         self._emit_metric = emit_metric
-        self._work_dir: Path | None = None
+        self._work_dir: Path | None = shared_dir
+        self._owns_work_dir = shared_dir is None  # a WorkingDirectory's directory outlives each child
         self.warning = False
         self.logger = _Logger(emit_log, LEVELS.index(min_log_level) if min_log_level in LEVELS else 0)
 
@@ -183,7 +185,7 @@ class TaskRunContext:
         return self._kv.keys(self._namespace(namespace), prefix)
 
     def close(self) -> None:
-        if self._work_dir is not None:
+        if self._work_dir is not None and self._owns_work_dir:
             shutil.rmtree(self._work_dir, ignore_errors=True)
             self._work_dir = None
 

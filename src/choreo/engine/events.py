@@ -70,6 +70,10 @@ class RunTask:
     task_run_id: str
     task: Task
     attempt: int
+    #: The WorkingDirectory task run whose directory this attempt shares (its children, and its own final
+    #: attempt that collects `outputFiles`), with that task to prepare the directory on first use.
+    shared_dir: str | None = None
+    shared_dir_task: Task | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,14 +129,7 @@ class Work:
 
     def start(self, task: Task, run: TaskRun) -> TaskRun:
         if task.task_kind == "runnable" and not flowables.is_executor_side(task):
-            attempt = TaskRunAttempt(state=run.state.__class__.new(State.RUNNING, self.now))
-            run = self.put(
-                run.model_copy(
-                    update={"state": run.state.to(State.RUNNING, self.now), "attempts": (*run.attempts, attempt)}
-                )
-            )
-            self.commands.append(RunTask(run.id, task, len(run.attempts)))
-            return run
+            return self.new_attempt(task, run)
         run = self.set_state(run, State.RUNNING)
         return flowables.on_start(self, task, run)
 
@@ -145,7 +138,10 @@ class Work:
         attempt = TaskRunAttempt(state=StateRecord.new(State.RUNNING, self.now))
         update = {"state": run.state.to(State.RUNNING, self.now), "attempts": (*run.attempts, attempt)}
         run = self.put(run.model_copy(update=update))
-        self.commands.append(RunTask(run.id, task, len(run.attempts)))
+        shared = flowables.enclosing_working_directory(self, task, run)
+        self.commands.append(
+            RunTask(run.id, task, len(run.attempts), shared[0].id if shared else None, shared[1] if shared else None)
+        )
         return run
 
     def fail(self, run: TaskRun, message: str) -> TaskRun:
@@ -238,13 +234,7 @@ class Executor:
         run = work.run(run_id)
         task = work.tasks[run.task_id]
         if run.state.current == State.RETRYING and work.execution.state.current == State.RUNNING:
-            attempt = TaskRunAttempt(state=run.state.__class__.new(State.RUNNING, work.now))
-            run = work.put(
-                run.model_copy(
-                    update={"state": run.state.to(State.RUNNING, work.now), "attempts": (*run.attempts, attempt)}
-                )
-            )
-            work.commands.append(RunTask(run.id, task, len(run.attempts)))
+            work.new_attempt(task, run)
         elif run.state.current == State.PAUSED:
             flowables.pause_elapsed(work, task, run)
 

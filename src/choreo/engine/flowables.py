@@ -207,9 +207,35 @@ def _resolve(work: Work, task: Task, run: TaskRun) -> State | None:
         return block(work, task.tasks, errors, finally_, run, None) if task.tasks else State.SUCCESS
     if isinstance(task, Subflow):
         return None  # ends with SubflowEnded
-    if isinstance(task, Sequential | AllowFailure | WorkingDirectory):
+    if isinstance(task, WorkingDirectory):
+        return _working_directory(work, task, run, errors, finally_)
+    if isinstance(task, Sequential | AllowFailure):
         return block(work, task.tasks, errors, finally_, run, None)
     raise ChoreoError(f"the task type '{task.type}' cannot run yet in Choreo")
+
+
+def _working_directory(work: Work, task: WorkingDirectory, run: TaskRun, errors: Any, finally_: Any) -> State | None:
+    """Children run in one shared directory; then one attempt of the WorkingDirectory itself collects outputFiles."""
+    if run.attempts:
+        return None if not run.attempts[-1].state.current.is_terminal else run.state.current
+    state = block(work, task.tasks, errors, finally_, run, None)
+    if state is None or not task.output_files or state in FAILED:
+        return state
+    work.new_attempt(task, run)
+    return None
+
+
+def enclosing_working_directory(work: Work, task: Task, run: TaskRun) -> tuple[TaskRun, Task] | None:
+    """The WorkingDirectory run (and task) whose directory `run` works in, if any."""
+    if isinstance(task, WorkingDirectory):
+        return run, task
+    current = run
+    while current.parent_task_run_id is not None and current.parent_task_run_id in work.position:
+        current = work.run(current.parent_task_run_id)
+        parent_task = work.tasks.get(current.task_id)
+        if isinstance(parent_task, WorkingDirectory):
+            return current, parent_task
+    return None
 
 
 def _loop(work: Work, task: Any, run: TaskRun, errors: Any, finally_: Any) -> State | None:

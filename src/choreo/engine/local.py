@@ -133,6 +133,7 @@ class LocalRunner:
         if execution.state.current.is_terminal and not any(
             not run.state.current.is_terminal for run in execution.task_run_list
         ):
+            self.worker.release(execution.id)
             parent = self._waiting_parents.pop(execution.id, None)
             if parent is not None:
                 ended = SubflowEnded(parent[1], execution.id, execution.state.current, execution.outputs)

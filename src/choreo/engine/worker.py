@@ -7,8 +7,11 @@ own business). Cancellation (kill, timeout) reaches the task as CancelledError.
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -48,6 +51,12 @@ class Worker:
         self.masker = Masker(secrets.values())
         self.on_log = on_log
         self.envs = envs
+        self._shared: dict[tuple[str, str], Path] = {}  # (execution, WorkingDirectory run) → its directory
+
+    def release(self, execution_id: str) -> None:
+        """Remove the WorkingDirectory directories of an execution that ended."""
+        for key in [k for k in self._shared if k[0] == execution_id]:
+            shutil.rmtree(self._shared.pop(key), ignore_errors=True)
 
     async def run(self, command: RunTask, flow: Flow, execution: Execution) -> TaskResult:
         task = command.task
@@ -58,6 +67,7 @@ class Worker:
             self.on_log(execution.id, run.id, command.attempt, level, self.masker.text(message))
 
         variables = build_variables(flow, execution, task=task, run=run, envs=self.envs)
+        shared_dir, fresh = self._shared_dir(execution.id, command.shared_dir)
         ctx = TaskRunContext(
             expressions=self.expressions,
             variables=variables,
@@ -67,12 +77,16 @@ class Worker:
             secrets=self.secrets,
             emit_log=emit,
             min_log_level=task.log_level.value if task.log_level else None,
+            shared_dir=shared_dir,
         )
         runner = getattr(task, "run", None)
         if runner is None:
             emit("ERROR", f"The task type '{task.type}' cannot run yet in Choreo.")
             return TaskResult(run.id, State.FAILED, retryable=False)
         try:
+            prepare = getattr(command.shared_dir_task, "prepare", None)
+            if fresh and prepare is not None:
+                await prepare(ctx)
             timeout = self._timeout(task.timeout, ctx)
             outputs = await asyncio.wait_for(runner(ctx), timeout)
         except TimeoutError:
@@ -95,6 +109,15 @@ class Worker:
         return TaskResult(
             run.id, State.WARNING if ctx.warning else State.SUCCESS, self.masker.value(_as_outputs(outputs))
         )
+
+    def _shared_dir(self, execution_id: str, key: str | None) -> tuple[Path | None, bool]:
+        if key is None:
+            return None, False
+        existing = self._shared.get((execution_id, key))
+        if existing is not None:
+            return existing, False
+        path = self._shared[(execution_id, key)] = Path(tempfile.mkdtemp(prefix="choreo-wd-"))
+        return path, True
 
     @staticmethod
     def _timeout(value: Any, ctx: TaskRunContext) -> float | None:

@@ -169,6 +169,13 @@ class Execution(BaseModel):
     schedule_date: Instant | None = None
     deleted: bool = False
 
+    def __repr__(self) -> str:
+        # Short: executions get large, and asyncio or logging may repr them in passing.
+        return (
+            f"Execution(id={self.id!r}, flow={self.namespace}.{self.flow_id}, state={self.state.current.value}, "
+            f"task_runs={len(self.task_run_list)})"
+        )
+
     def with_state(self, state: State, at: datetime | None = None) -> Execution:
         return self.model_copy(update={"state": self.state.to(state, at)})
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from choreo.plugins.scripts.files import java_glob_to_regex, match_files
+from choreo.plugins.files import java_glob_to_regex, match_files
 from choreo.plugins.scripts.process import _split
 from choreo.plugins.scripts.protocol import ProtocolError, parse_line
 from choreo.plugins.scripts.shell.commands import Commands as ShellCommands

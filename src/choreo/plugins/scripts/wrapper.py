@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from choreo.plugins.context import RunContext, TaskFailed
 from choreo.plugins.core.runner.process import Process
-from choreo.plugins.scripts.files import localize_storage_uris, match_files, store_files, write_input_files
+from choreo.plugins.files import localize_storage_uris, match_files, store_files, write_input_files
 from choreo.plugins.scripts.process import run_process
 from choreo.plugins.scripts.protocol import LogConsumer
 from choreo.plugins.scripts.runner.docker.docker import Docker

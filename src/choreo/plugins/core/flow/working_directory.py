@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -11,7 +13,9 @@ from choreo.model.base import Part
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import Task, Tasks
 from choreo.model.types import Duration, Dynamic, Text
+from choreo.plugins.context import RunContext
 from choreo.plugins.core.parts import NamespaceFiles
+from choreo.plugins.files import match_files, store_files, write_input_files
 
 
 class Cache(Part):
@@ -98,3 +102,18 @@ class WorkingDirectory(Task):
                     "it is only supported at the WorkingDirectory level",
                 )
                 return
+
+    async def prepare(self, ctx: RunContext) -> None:
+        """Write `inputFiles` into the shared directory, before the first child runs."""
+        files = ctx.render(self.input_files)
+        if isinstance(files, str):
+            files = json.loads(files)
+        if files:
+            await asyncio.to_thread(write_input_files, ctx.working_dir(), files, ctx.read_file)
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        """After the children: send the files matching `outputFiles` to internal storage."""
+        root = ctx.working_dir()
+        found = await asyncio.to_thread(match_files, root, ctx.render(self.output_files) or [])
+        uris = await asyncio.to_thread(store_files, found, root, lambda path, name: ctx.put_file(path, name))
+        return {"outputFiles": uris}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+import json
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import Task
 from choreo.model.types import Dynamic, Text
+from choreo.plugins.context import RunContext
+from choreo.plugins.files import match_files, store_files, write_input_files
 
 
 class LocalFiles(Task):
@@ -39,3 +43,15 @@ class LocalFiles(Task):
     outputs: Dynamic[list[str]] | None = Field(
         default=None, description="Glob patterns of files to send to internal storage.", examples=[["*.txt"]]
     )
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        root = ctx.working_dir()
+        files = ctx.render(self.inputs)
+        if isinstance(files, str):
+            files = json.loads(files)
+        if files:
+            await asyncio.to_thread(write_input_files, root, files, ctx.read_file)
+        patterns = ctx.render(self.outputs) or []
+        found = await asyncio.to_thread(match_files, root, patterns)
+        uris = await asyncio.to_thread(store_files, found, root, lambda path, name: ctx.put_file(path, name))
+        return {"uris": uris}
