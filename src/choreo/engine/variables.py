@@ -63,7 +63,7 @@ def outputs_and_states(execution: Execution) -> tuple[dict[str, Any], dict[str, 
     return outputs, states
 
 
-def _taskrun_variables(run: TaskRun) -> dict[str, Any]:
+def taskrun_variables(run: TaskRun) -> dict[str, Any]:
     start = run.state.start_date
     return {
         "id": run.id,
@@ -114,13 +114,17 @@ def build_variables(
     if task is not None:
         variables["task"] = {"id": task.id, "type": task.type}
     if run is not None:
-        variables["taskrun"] = _taskrun_variables(run)
+        variables["taskrun"] = taskrun_variables(run)
         runs_by_id = {r.id: r for r in execution.task_run_list}
         parents = []
         parent_id = run.parent_task_run_id
         while parent_id and parent_id in runs_by_id:
             parent = runs_by_id[parent_id]
-            parents.append({"taskrun": _taskrun_variables(parent), "outputs": parent.outputs or {}})
+            # As Kestra: a parent shows its loop value (and its outputs, when it has some), not its whole task run.
+            entry: dict[str, Any] = {"taskrun": {"value": parent.value} if parent.value is not None else {}}
+            if parent.outputs:
+                entry["outputs"] = parent.outputs
+            parents.append(entry)
             parent_id = parent.parent_task_run_id
         if parents:
             variables["parent"] = parents[0]

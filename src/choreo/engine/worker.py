@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from choreo.engine.context import KeyValues, TaskRunContext
 from choreo.engine.events import RunTask, TaskResult
 from choreo.engine.masking import Masker
-from choreo.engine.variables import build_variables
+from choreo.engine.variables import build_variables, taskrun_variables
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
 from choreo.model.durations import format_duration, parse_duration
@@ -67,6 +67,10 @@ class Worker:
             self.on_log(execution.id, run.id, command.attempt, level, self.masker.text(message))
 
         variables = build_variables(flow, execution, task=task, run=run, envs=self.envs)
+        if command.shared_dir and command.shared_dir != run.id:
+            working_directory = execution.find_task_run(command.shared_dir)
+            if working_directory is not None:  # Kestra's `workerTaskrun`: the WorkingDirectory's own task run
+                variables["workerTaskrun"] = taskrun_variables(working_directory)
         shared_dir, fresh = self._shared_dir(execution.id, command.shared_dir)
         ctx = TaskRunContext(
             expressions=self.expressions,
