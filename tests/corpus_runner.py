@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from choreo.app import Choreo
-from choreo.engine.context import MemoryKeyValues
+from choreo.engine.context import MemoryKeyValues, MemoryLogs
 from choreo.engine.executor import Executor
 from choreo.engine.local import LocalRunner, new_execution
 from choreo.engine.worker import Worker
@@ -91,11 +91,20 @@ def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
     flows = corpus_flows()
     flow = flows[(entry["namespace"], entry["id"])]
     storage = LocalStorage(tempfile.mkdtemp(prefix="choreo-compat-"))
+    logs = MemoryLogs()
     worker = Worker(
-        expressions=app().expressions, storage=storage, kv=MemoryKeyValues(), secrets={}, on_log=lambda *a: None
+        expressions=app().expressions,
+        storage=storage,
+        kv=MemoryKeyValues(),
+        secrets={},
+        on_log=logs.on_log,
+        logs=logs,
     )
     runner = LocalRunner(
-        Executor(app().expressions), worker, flows=lambda ns, flow_id, revision: flows.get((ns, flow_id))
+        Executor(app().expressions),
+        worker,
+        flows=lambda ns, flow_id, revision: flows.get((ns, flow_id)),
+        on_update=logs.on_update,
     )
     execution_id = new_id()
     labels = {str(k): str(v) for k, v in (entry.get("executionLabels") or {}).items()}

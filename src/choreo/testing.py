@@ -244,6 +244,14 @@ class FakeRunContext:
     def warn_state(self) -> None:
         self.state_warning = True
 
+    def fetch_logs(
+        self, execution_id: str | None = None, task_ids: list[str] | None = None, min_level: str = "INFO"
+    ) -> list[dict[str, Any]]:
+        """This context's own log lines at `min_level` or above (a fake has one task and one execution)."""
+        order = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
+        floor = order.index(min_level) if min_level in order else 0
+        return [{"level": lvl, "message": msg} for lvl, msg in self.log_lines if order.index(lvl) >= floor]
+
     def kv_get(self, key: str, namespace: str | None = None) -> Any:
         return self.kv_store.get(namespace or self.namespace, {}).get(key)
 

@@ -165,6 +165,7 @@ def run(
         kv=StoreKeyValues(store),
         secrets=secrets_from_env(),
         on_log=on_log,
+        logs=recorder,
     )
     runner = LocalRunner(
         Executor(choreo.expressions),

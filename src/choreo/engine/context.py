@@ -20,6 +20,38 @@ from choreo.storage import LocalStorage, task_file_uri
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
 
 
+class LogReader(Protocol):
+    """What the context needs to read logs back (log.Fetch)."""
+
+    def fetch(self, execution_id: str, task_ids: list[str] | None, min_level: str) -> list[dict[str, Any]]: ...
+
+
+@dataclass
+class MemoryLogs:
+    """Log lines kept in memory, for runs without a store. Plug `on_update` and `on_log` into the runner."""
+
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    task_of: dict[str, str] = field(default_factory=dict)
+
+    def on_update(self, execution: Any) -> None:
+        for run in execution.task_run_list:
+            self.task_of[run.id] = run.task_id
+
+    def on_log(self, execution_id: str, task_run_id: str | None, attempt: int, level: str, message: str) -> None:
+        task_id = self.task_of.get(task_run_id or "")
+        self.lines.append({"executionId": execution_id, "taskId": task_id, "level": level, "message": message})
+
+    def fetch(self, execution_id: str, task_ids: list[str] | None, min_level: str) -> list[dict[str, Any]]:
+        floor = LEVELS.index(min_level) if min_level in LEVELS else 0
+        return [
+            line
+            for line in self.lines
+            if line["executionId"] == execution_id
+            and (not task_ids or line["taskId"] in task_ids)
+            and LEVELS.index(line["level"]) >= floor
+        ]
+
+
 class KeyValues(Protocol):
     """What the context needs from the KV store."""
 
@@ -106,6 +138,7 @@ class TaskRunContext:
         emit_metric: Callable[[str, float, str, Mapping[str, str]], None] | None = None,
         min_log_level: str | None = None,
         shared_dir: Path | None = None,
+        logs: LogReader | None = None,
     ) -> None:
         self._expressions = expressions
         self._variables = variables
@@ -115,6 +148,7 @@ class TaskRunContext:
         self._secrets = secrets
         self._emit_metric = emit_metric
         self._work_dir: Path | None = shared_dir
+        self._logs = logs
         self._owns_work_dir = shared_dir is None  # a WorkingDirectory's directory outlives each child
         self.warning = False
         self.logger = _Logger(emit_log, LEVELS.index(min_log_level) if min_log_level in LEVELS else 0)
@@ -168,6 +202,13 @@ class TaskRunContext:
 
     def warn_state(self) -> None:
         self.warning = True
+
+    def fetch_logs(
+        self, execution_id: str | None = None, task_ids: list[str] | None = None, min_level: str = "INFO"
+    ) -> list[dict[str, Any]]:
+        if self._logs is None:
+            raise TaskFailed("logs cannot be read in this run", retryable=False)
+        return self._logs.fetch(execution_id or self._run.execution_id, task_ids, min_level)
 
     def _namespace(self, namespace: str | None) -> str:
         return namespace or self._run.namespace

@@ -80,3 +80,9 @@ class ExecutionRecorder:
             self.store.logs.append(self._pending)
             self._pending = []
             self._oldest = None
+
+    def fetch(self, execution_id: str, task_ids: list[str] | None, min_level: str) -> list[dict[str, Any]]:
+        """Log documents of an execution (pending lines written first), for log.Fetch."""
+        self.flush()
+        lines = self.store.logs.for_execution(execution_id, min_level=min_level)
+        return [line.to_json() for line in lines if not task_ids or line.task_id in task_ids]

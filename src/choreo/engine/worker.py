@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from choreo.engine.context import KeyValues, TaskRunContext
+from choreo.engine.context import KeyValues, LogReader, TaskRunContext
 from choreo.engine.events import RunTask, TaskResult
 from choreo.engine.masking import Masker
 from choreo.engine.variables import build_variables, taskrun_variables
@@ -43,8 +43,10 @@ class Worker:
         secrets: Mapping[str, str],
         on_log: LogSink,
         envs: dict[str, str] | None = None,
+        logs: LogReader | None = None,
     ) -> None:
         self.expressions = expressions
+        self.logs = logs
         self.storage = storage
         self.kv = kv
         self.secrets = secrets
@@ -82,6 +84,7 @@ class Worker:
             emit_log=emit,
             min_log_level=task.log_level.value if task.log_level else None,
             shared_dir=shared_dir,
+            logs=self.logs,
         )
         runner = getattr(task, "run", None)
         if runner is None:

@@ -77,3 +77,9 @@ class RunContext(Protocol):
     def kv_delete(self, key: str, namespace: str | None = None) -> bool: ...
 
     def kv_keys(self, prefix: str | None = None, namespace: str | None = None) -> list[str]: ...
+
+    def fetch_logs(
+        self, execution_id: str | None = None, task_ids: list[str] | None = None, min_level: str = "INFO"
+    ) -> list[dict[str, Any]]:
+        """Log lines of an execution (this one by default), oldest first, as Kestra's log documents."""
+        ...

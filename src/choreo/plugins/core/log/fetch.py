@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import json
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import LogLevel, Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext
 
 
 class Fetch(Task):
@@ -42,3 +44,13 @@ class Fetch(Task):
         default=None, description="Only the logs of these task ids.", examples=[["hello"]]
     )
     level: Dynamic[LogLevel] = Field(default=LogLevel.INFO, description="The lowest level of the logs to fetch.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        execution_id = ctx.render(self.execution_id) if self.execution_id else None
+        task_ids = ctx.render(self.tasks_id) if self.tasks_id else None
+        level = str(ctx.render(self.level))
+        lines = ctx.fetch_logs(execution_id, task_ids, level)
+        path = ctx.working_dir() / "logs.ion"
+        # Ion's text format reads JSON, one value per line.
+        path.write_text("".join(json.dumps(line, default=str) + "\n" for line in lines), encoding="utf-8")
+        return {"uri": ctx.put_file(path, "logs.ion"), "size": len(lines)}
