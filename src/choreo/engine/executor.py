@@ -51,7 +51,7 @@ class Work:
         self.now = now
         self.runs: list[TaskRun] = list(execution.task_run_list)
         self.position = {run.id: i for i, run in enumerate(self.runs)}
-        self.by_key = {(run.parent_task_run_id, run.task_id, run.value): run.id for run in self.runs}
+        self.by_key = {(run.parent_task_run_id, run.task_id, run.value, run.iteration): run.id for run in self.runs}
         self.commands: list[Command] = []
         self.changed = False
         self.tasks = executor.tasks_of(flow)
@@ -60,8 +60,10 @@ class Work:
     def run(self, run_id: str) -> TaskRun:
         return self.runs[self.position[run_id]]
 
-    def find(self, parent_id: str | None, task_id: str, value: str | None) -> TaskRun | None:
-        run_id = self.by_key.get((parent_id, task_id, value))
+    def find(
+        self, parent_id: str | None, task_id: str, value: str | None, iteration: int | None = None
+    ) -> TaskRun | None:
+        run_id = self.by_key.get((parent_id, task_id, value, iteration))
         return self.runs[self.position[run_id]] if run_id is not None else None
 
     def put(self, run: TaskRun) -> TaskRun:
@@ -69,7 +71,7 @@ class Work:
         if index is None:
             self.position[run.id] = len(self.runs)
             self.runs.append(run)
-            self.by_key[(run.parent_task_run_id, run.task_id, run.value)] = run.id
+            self.by_key[(run.parent_task_run_id, run.task_id, run.value, run.iteration)] = run.id
         else:
             self.runs[index] = run
         self.changed = True

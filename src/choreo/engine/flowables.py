@@ -21,6 +21,7 @@ from choreo.plugins.core.flow.each_parallel import EachParallel
 from choreo.plugins.core.flow.each_sequential import EachSequential
 from choreo.plugins.core.flow.for_each import ForEach
 from choreo.plugins.core.flow.if_ import If
+from choreo.plugins.core.flow.loop_until import LoopUntil
 from choreo.plugins.core.flow.parallel import Parallel
 from choreo.plugins.core.flow.pause import Pause
 from choreo.plugins.core.flow.sequential import Sequential
@@ -89,13 +90,14 @@ def sequence(
     """Advance a list of tasks; their merged final state, or None while some are not done."""
     parent_id = parent.id if parent else None
     key_value = value if value is not None else (parent.value if parent else None)
+    key_iteration = iteration if iteration is not None else (parent.iteration if parent else None)
     states: list[State] = []
     running = 0
     failed = False
     for task in tasks or ():
         if task.disabled:
             continue
-        run = work.find(parent_id, task.id, key_value)
+        run = work.find(parent_id, task.id, key_value, key_iteration)
         if run is None:
             if failed or (parallel and concurrency and running >= concurrency):
                 if parallel:
@@ -203,6 +205,8 @@ def _resolve(work: Work, task: Task, run: TaskRun) -> State | None:
         return _loop(work, task, run, errors, finally_)
     if isinstance(task, Dag):
         return _dag(work, task, run, errors, finally_)
+    if isinstance(task, LoopUntil):
+        return _loop_until(work, task, run, errors, finally_)
     if isinstance(task, Pause):
         return block(work, task.tasks, errors, finally_, run, None) if task.tasks else State.SUCCESS
     if isinstance(task, Subflow):
@@ -223,6 +227,49 @@ def _working_directory(work: Work, task: WorkingDirectory, run: TaskRun, errors:
         return state
     work.new_attempt(task, run)
     return None
+
+
+def _loop_until(work: Work, task: LoopUntil, run: TaskRun, errors: Any, finally_: Any) -> State | None:
+    """Run the children again, `checkFrequency.interval` apart, until `condition` is true or a limit is reached.
+    Output `iterationCount`: the iterations done so far (children see it while they run)."""
+    done = int((run.outputs or {}).get("iterationCount", 0))
+    frequency = task.check_frequency
+    interval = _duration(work, task, run, "interval", frequency.interval) or timedelta(0)
+    if done:
+        last_end = max(
+            (
+                r.state.end_date
+                for r in work.runs
+                if r.parent_task_run_id == run.id and r.iteration == done - 1 and r.state.end_date is not None
+            ),
+            default=work.now,
+        )
+        if work.now < last_end + interval and work.find(run.id, task.tasks[0].id, run.value, done) is None:
+            return None  # the next iteration waits for its WakeAt
+    state = sequence(work, task.tasks, run, None, iteration=done)
+    if state is None:
+        return None
+    if state in FAILED:
+        if errors and sequence(work, errors, run, None) is None:
+            return None
+        return state
+    count = done + 1
+    run = work.put(run.model_copy(update={"outputs": {**(run.outputs or {}), "iterationCount": count}}))
+    if truthy(work.render(task.condition, task, run)):
+        return State.SUCCESS
+    max_iterations = _int(work, task, run, "maxIterations", frequency.max_iterations)
+    max_duration = _duration(work, task, run, "maxDuration", frequency.max_duration)
+    started = run.state.start_date or work.now
+    if (max_iterations and count >= max_iterations) or (max_duration and work.now - started >= max_duration):
+        fail = truthy(work.render(task.fail_on_max_reached, task, run))
+        return State.FAILED if fail else State.SUCCESS
+    work.commands.append(WakeAt(run.id, work.now + interval))
+    return None
+
+
+def _duration(work: Work, task: Task, run: TaskRun, name: str, value: Any) -> timedelta | None:
+    rendered = _rendered(work, task, run, name, value)
+    return parse_duration(rendered) if isinstance(rendered, str) else rendered
 
 
 def enclosing_working_directory(work: Work, task: Task, run: TaskRun) -> tuple[TaskRun, Task] | None:
@@ -252,7 +299,7 @@ def _loop(work: Work, task: Any, run: TaskRun, errors: Any, finally_: Any) -> St
     failed = False
     for index, item in enumerate(values):
         key = loop_value(item)
-        started = any(work.find(run.id, child.id, key) for child in task.tasks if not child.disabled)
+        started = any(work.find(run.id, child.id, key, index) for child in task.tasks if not child.disabled)
         if not started and (failed or (limit and active >= limit)):
             continue
         state = sequence(work, task.tasks, run, key, iteration=index)
@@ -280,7 +327,7 @@ def _dag(work: Work, task: Dag, run: TaskRun, errors: Any, finally_: Any) -> Sta
     pending = 0
     failed = False
     for node in task.tasks:
-        child = work.find(run.id, node.task.id, run.value)
+        child = work.find(run.id, node.task.id, run.value, run.iteration)
         if child is not None and child.state.current == State.RUNNING and node.task.task_kind != "runnable":
             resolved = resolve(work, node.task, child)
             if resolved is not None:
@@ -291,7 +338,7 @@ def _dag(work: Work, task: Dag, run: TaskRun, errors: Any, finally_: Any) -> Sta
         elif child is not None:
             pending += 1
     for node in task.tasks:
-        if failed or node.task.id in done or work.find(run.id, node.task.id, run.value) is not None:
+        if failed or node.task.id in done or work.find(run.id, node.task.id, run.value, run.iteration) is not None:
             continue
         if limit and pending >= limit:
             break
@@ -327,6 +374,8 @@ def on_start(work: Work, task: Task, run: TaskRun) -> TaskRun:
             return _start_subflow(work, task, run)
         if isinstance(task, Pause):
             return _pause(work, task, run)
+        if isinstance(task, LoopUntil):
+            return work.put(run.model_copy(update={"outputs": {"iterationCount": 0}}))
     except ChoreoError as exc:
         return work.fail(run, f"task '{task.id}' failed: {exc}")
     return run
