@@ -123,6 +123,8 @@ def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
 
 # -- matchers -----------------------------------------------------------------------------------------------------
 def matches(expected: Any, actual: Any, storage: LocalStorage | None = None) -> bool:
+    if isinstance(expected, str) and expected.startswith("${"):  # a placeholder such as ${subExecution.id}
+        return actual is not None and actual != ""
     if isinstance(expected, dict) and any(str(k).startswith("$") for k in expected):
         return all(_matcher(op, arg, actual, expected, storage) for op, arg in expected.items() if op.startswith("$"))
     if isinstance(expected, dict):

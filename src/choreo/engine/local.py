@@ -25,6 +25,7 @@ from choreo.engine.events import (
     WakeAt,
 )
 from choreo.engine.executor import Executor
+from choreo.engine.variables import build_variables
 from choreo.engine.worker import Worker
 from choreo.errors import ChoreoError, InputInvalid
 from choreo.model.execution import Execution, ExecutionTrigger, new_id
@@ -136,8 +137,23 @@ class LocalRunner:
             self.worker.release(execution.id)
             parent = self._waiting_parents.pop(execution.id, None)
             if parent is not None:
-                ended = SubflowEnded(parent[1], execution.id, execution.state.current, execution.outputs)
+                outputs = self._subflow_outputs(parent, execution, flow)
+                ended = SubflowEnded(parent[1], execution.id, execution.state.current, outputs)
                 self._queue.put_nowait((parent[0], ended))
+
+    def _subflow_outputs(self, parent: tuple[str, str], child: Execution, child_flow: Flow) -> dict[str, Any] | None:
+        """The child's flow outputs, or the Subflow task's deprecated `outputs` map rendered in the child's context."""
+        parent_execution, parent_flow = self._executions[parent[0]]
+        run = parent_execution.find_task_run(parent[1])
+        task = self.executor.tasks_of(parent_flow).get(run.task_id) if run else None
+        mapping = getattr(task, "outputs", None)
+        if not mapping:
+            return child.outputs
+        try:
+            return self.executor.expressions.render_value(mapping, build_variables(child_flow, child))
+        except ChoreoError as exc:
+            self.on_log(parent[0], parent[1], 0, "ERROR", f"subflow outputs could not be rendered: {exc}")
+            return child.outputs
 
     def _dispatch(self, execution: Execution, flow: Flow, command: Any) -> None:
         if isinstance(command, RunTask):
