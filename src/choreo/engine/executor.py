@@ -188,7 +188,9 @@ class Executor:
         current = work.execution.state.current
         if current == State.RUNNING:
             return True
-        return current.is_terminal and current != State.KILLED and bool(work.flow.after_execution)
+        return (
+            current.is_terminal and current != State.KILLED and bool(work.flow.after_execution or work.flow.listeners)
+        )
 
     # -- events -------------------------------------------------------------------------------------------------
     def _apply(self, work: Work, event: Event) -> None:
@@ -271,9 +273,13 @@ class Executor:
             if flow.outputs and state not in FAILED_STATES:
                 state = self._flow_outputs(work, state)
             work.set_execution_state(state)
-        if work.execution.state.current.is_terminal and flow.after_execution:
+        if work.execution.state.current.is_terminal:
             # Run after the final state is known ({{ execution.state }}); their outcome does not change it.
-            flowables.sequence(work, flow.after_execution, None, None)
+            if flow.after_execution:
+                flowables.sequence(work, flow.after_execution, None, None)
+            for listener in flow.listeners or ():
+                if flowables.conditions_hold(work, listener.conditions):
+                    flowables.sequence(work, listener.tasks, None, None)
 
     def _flow_outputs(self, work: Work, state: State) -> State:
         outputs: dict[str, Any] = {}

@@ -14,6 +14,10 @@ from choreo.model.durations import parse_duration
 from choreo.model.execution import StateRecord, TaskRunAttempt
 from choreo.model.state import State
 from choreo.model.task import Task
+from choreo.plugins.core.condition.execution_status import ExecutionStatus
+from choreo.plugins.core.condition.expression import Expression as ExpressionCondition
+from choreo.plugins.core.condition.not_ import Not
+from choreo.plugins.core.condition.or_ import Or
 from choreo.plugins.core.execution.labels import Labels as LabelsTask
 from choreo.plugins.core.flow.allow_failure import AllowFailure
 from choreo.plugins.core.flow.dag import Dag
@@ -270,6 +274,26 @@ def _loop_until(work: Work, task: LoopUntil, run: TaskRun, errors: Any, finally_
 def _duration(work: Work, task: Task, run: TaskRun, name: str, value: Any) -> timedelta | None:
     rendered = _rendered(work, task, run, name, value)
     return parse_duration(rendered) if isinstance(rendered, str) else rendered
+
+
+def conditions_hold(work: Work, conditions: list[Any] | None) -> bool:
+    """Whether every condition holds for the execution as it ended (listeners). Conditions about schedules and
+    other flows do not apply to a listener and count as true."""
+    for condition in conditions or ():
+        if isinstance(condition, ExecutionStatus):
+            state = work.execution.state.current
+            if (condition.in_ and state not in condition.in_) or (condition.not_in and state in condition.not_in):
+                return False
+        elif isinstance(condition, ExpressionCondition):
+            if not truthy(work.executor.expressions.render(condition.expression, work.variables())):
+                return False
+        elif isinstance(condition, Not):
+            if any(conditions_hold(work, [inner]) for inner in condition.conditions or ()):
+                return False
+        elif isinstance(condition, Or):
+            if not any(conditions_hold(work, [inner]) for inner in condition.conditions or ()):
+                return False
+    return True
 
 
 def enclosing_working_directory(work: Work, task: Task, run: TaskRun) -> tuple[TaskRun, Task] | None:
