@@ -262,9 +262,13 @@ def check_expected(expected: dict[str, Any], execution: Execution, storage: Loca
 def _check_run(run: Any, facts: dict[str, Any], storage: LocalStorage) -> str | None:
     if "taskId" in facts and run.task_id != facts["taskId"]:
         return f"task {run.task_id}, expected {facts['taskId']}"
+    if "attemptState" in facts:
+        first = run.attempts[0].state.current.value if run.attempts else "none"
+        if first != facts["attemptState"]:
+            return f"first attempt {first}, expected {facts['attemptState']}"
     if "state" in facts and run.state.current.value != facts["state"]:
         return f"state {run.state.current.value}, expected {facts['state']}"
-    if "attempts" in facts and len(run.attempts) != facts["attempts"]:
+    if "attempts" in facts and not matches(facts["attempts"], len(run.attempts)):
         return f"{len(run.attempts)} attempts, expected {facts['attempts']}"
     if "outputs" in facts and not matches(facts["outputs"], run.outputs or {}, storage):
         return f"outputs {run.outputs}, expected {facts['outputs']}"

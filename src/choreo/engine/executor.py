@@ -28,15 +28,16 @@ from choreo.engine.events import (
     Wake,
     WakeAt,
 )
-from choreo.engine.retry import next_attempt_at
+from choreo.engine.retry import RetryPolicy, next_attempt_at
 from choreo.engine.variables import build_variables
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
 from choreo.model.execution import Execution, StateRecord, TaskRun, TaskRunAttempt
 from choreo.model.flow import Flow
 from choreo.model.state import State
-from choreo.model.task import Task
+from choreo.model.task import RetryBehavior, Task
 from choreo.model.walk import iter_plugins
+from choreo.plugins.core.flow.subflow import Subflow
 
 FAILED_STATES = frozenset({State.FAILED, State.KILLED})
 
@@ -146,6 +147,21 @@ class Work:
         )
         return run
 
+    def retry_policy(self, task: Task, run: TaskRun) -> RetryPolicy | None:
+        """The task's own retry, else that of its nearest flowable parent, else the flow's (RETRY_FAILED_TASK)."""
+        if task.retry is not None:
+            return task.retry
+        current = run
+        while current.parent_task_run_id is not None and current.parent_task_run_id in self.position:
+            current = self.run(current.parent_task_run_id)
+            parent = self.tasks.get(current.task_id)
+            if parent is not None and parent.retry is not None:
+                return parent.retry
+        flow_retry = self.flow.retry
+        if flow_retry is not None and flow_retry.behavior == RetryBehavior.RETRY_FAILED_TASK:
+            return flow_retry
+        return None
+
     def fail(self, run: TaskRun, message: str) -> TaskRun:
         self.log(run, "ERROR", message)
         return self.set_state(run, State.FAILED)
@@ -216,8 +232,9 @@ class Executor:
             return  # killed meanwhile: a late result changes nothing
         task = work.tasks[run.task_id]
         state = result.state
-        if state == State.FAILED and task.retry is not None and result.retryable:
-            at = next_attempt_at(task.retry, run, work.now)
+        policy = work.retry_policy(task, run)
+        if state == State.FAILED and policy is not None and result.retryable:
+            at = next_attempt_at(policy, run, work.now)
             if at is not None:
                 last = run.attempts[-1]
                 attempts = (
@@ -227,7 +244,7 @@ class Executor:
                 work.put(run.model_copy(update={"attempts": attempts, "state": run.state.to(State.RETRYING, work.now)}))
                 work.commands.append(WakeAt(run.id, at))
                 return
-        if state == State.SUCCESS and len(run.attempts) > 1 and task.retry is not None and task.retry.warning_on_retry:
+        if state == State.SUCCESS and len(run.attempts) > 1 and policy is not None and policy.warning_on_retry:
             state = State.WARNING
         state = flowables.allowed(task, state)
         work.set_state(run, state, result.outputs)
@@ -238,7 +255,10 @@ class Executor:
         run = work.run(run_id)
         task = work.tasks[run.task_id]
         if run.state.current == State.RETRYING and work.execution.state.current == State.RUNNING:
-            work.new_attempt(task, run)
+            if isinstance(task, Subflow):
+                flowables.on_start(work, task, work.set_state(run, State.RUNNING))
+            else:
+                work.new_attempt(task, run)
         elif run.state.current == State.PAUSED:
             flowables.pause_elapsed(work, task, run)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from choreo.engine.events import StartSubflow, SubflowEnded, WakeAt
+from choreo.engine.retry import next_attempt_at
 from choreo.errors import ChoreoError
 from choreo.model.durations import parse_duration
 from choreo.model.execution import StateRecord, TaskRunAttempt
@@ -469,6 +470,16 @@ def subflow_ended(work: Work, event: SubflowEnded) -> None:
     outputs = {"executionId": event.execution_id, "state": event.state.value}
     if event.outputs:
         outputs["outputs"] = event.outputs
+    policy = work.retry_policy(task, run)
+    if state in FAILED and policy is not None:
+        at = next_attempt_at(policy, run, work.now)
+        if at is not None:  # a new child execution, on a new attempt of this task run
+            last = run.attempts[-1]
+            failed_attempt = last.model_copy(update={"state": last.state.to(State.FAILED, work.now)})
+            update = {"attempts": (*run.attempts[:-1], failed_attempt), "state": run.state.to(State.RETRYING, work.now)}
+            work.put(run.model_copy(update=update))
+            work.commands.append(WakeAt(run.id, at))
+            return
     work.set_state(run, allowed(task, State.FAILED if state == State.KILLED else state), outputs)
 
 
