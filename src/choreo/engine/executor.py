@@ -33,13 +33,18 @@ from choreo.engine.variables import build_variables
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
 from choreo.model.execution import Execution, StateRecord, TaskRun, TaskRunAttempt
-from choreo.model.flow import Flow
+from choreo.model.flow import Flow, SlaBehavior, SlaType
+from choreo.model.labels import Label
 from choreo.model.state import State
 from choreo.model.task import RetryBehavior, Task
 from choreo.model.walk import iter_plugins
 from choreo.plugins.core.flow.subflow import Subflow
 
 FAILED_STATES = frozenset({State.FAILED, State.KILLED})
+
+
+#: Wake-ups of SLA deadlines carry this prefix instead of a task-run id.
+SLA_PREFIX = "sla:"
 
 
 class Work:
@@ -213,6 +218,9 @@ class Executor:
         if isinstance(event, Start):
             if work.execution.state.current in (State.CREATED, State.QUEUED, State.RESTARTED):
                 work.set_execution_state(State.RUNNING)
+                for sla in work.flow.sla or ():
+                    if sla.type == SlaType.MAX_DURATION and sla.duration is not None:
+                        work.commands.append(WakeAt(f"{SLA_PREFIX}{sla.id}", work.now + sla.duration))
         elif isinstance(event, TaskResult):
             self._task_result(work, event)
         elif isinstance(event, Wake):
@@ -250,6 +258,9 @@ class Executor:
         work.set_state(run, state, result.outputs)
 
     def _wake(self, work: Work, run_id: str) -> None:
+        if run_id.startswith(SLA_PREFIX):
+            self._sla_reached(work, run_id.removeprefix(SLA_PREFIX))
+            return
         if run_id not in work.position:
             return
         run = work.run(run_id)
@@ -261,6 +272,25 @@ class Executor:
                 work.new_attempt(task, run)
         elif run.state.current == State.PAUSED:
             flowables.pause_elapsed(work, task, run)
+
+    def _sla_reached(self, work: Work, sla_id: str) -> None:
+        """A MAX_DURATION SLA elapsed while the execution still runs: apply its behavior."""
+        if work.execution.state.current.is_terminal:
+            return
+        sla = next((s for s in work.flow.sla or () if s.id == sla_id), None)
+        if sla is None:
+            return
+        work.log(None, "WARN", f"SLA '{sla.id}' violated: the execution ran longer than {sla.duration}")
+        if sla.labels:
+            labels = {label.key: label.value for label in work.execution.labels}
+            labels.update({label.key: label.value for label in sla.labels})
+            work.execution = work.execution.model_copy(
+                update={"labels": tuple(Label(key=k, value=v) for k, v in labels.items())}
+            )
+        if sla.behavior in (SlaBehavior.FAIL, SlaBehavior.CANCEL):
+            self._kill(work)  # stop what still runs, then end as the SLA says
+            final = State.FAILED if sla.behavior == SlaBehavior.FAIL else State.CANCELLED
+            work.execution = work.execution.model_copy(update={"state": work.execution.state.to(final, work.now)})
 
     def _kill(self, work: Work) -> None:
         if work.execution.state.current.is_terminal:
