@@ -223,3 +223,67 @@ def test_flow_outputs_are_rendered_at_the_end(app):
     d = Driver(app, flow(log("a"), 'outputs:\n  - id: greeting\n    type: STRING\n    value: "{{ outputs.a.x }}"\n'))
     d.finish("a", outputs={"x": "hello"})
     assert d.state == State.SUCCESS and d.execution.outputs == {"greeting": "hello"}
+
+
+def test_restart_gives_the_failed_task_a_new_attempt_and_drops_the_errors_branch(app):
+    from choreo.engine.operations import restart
+
+    d = Driver(app, flow(log("a") + log("b"), "errors:\n" + log("on-error")))
+    d.finish("a")
+    d.finish("b", State.FAILED)
+    d.finish("on-error")
+    assert d.state == State.FAILED
+    d.execution = restart(d.execution, d.flow, d.now)
+    assert d.state == State.RESTARTED and "on-error" not in d.states()
+    d.send(Start())
+    assert d.state == State.RUNNING and d.started() == ["b"] and d.commands[0].attempt == 2
+    d.finish("b")
+    assert d.state == State.SUCCESS
+    b = d.execution.find_task_run(d.run_id("b"))
+    assert [a.state.current for a in b.attempts] == [State.FAILED, State.SUCCESS]
+    assert d.execution.find_task_run(d.run_id("a")).attempts[0].state.current == State.SUCCESS  # not run again
+
+
+def test_restart_reopens_failed_flowable_parents(app):
+    from choreo.engine.operations import restart
+
+    tasks = "  - id: seq\n    type: io.kestra.plugin.core.flow.Sequential\n    tasks:\n" + log("x", 6) + log("y", 6)
+    d = Driver(app, flow(tasks))
+    d.finish("x")
+    d.finish("y", State.FAILED)
+    assert d.states() == {"seq": "FAILED", "x": "SUCCESS", "y": "FAILED"}
+    d.execution = restart(d.execution, d.flow, d.now)
+    d.send(Start())
+    assert d.started() == ["y"]
+    d.finish("y")
+    assert d.state == State.SUCCESS and d.states()["seq"] == "SUCCESS"
+
+
+def test_only_ended_executions_can_be_restarted_or_replayed(app):
+    from choreo.engine.operations import OperationRefused, replay, restart
+
+    d = Driver(app, flow(log("a")))
+    with pytest.raises(OperationRefused, match="RUNNING"):
+        restart(d.execution, d.flow)
+    with pytest.raises(OperationRefused, match="RUNNING"):
+        replay(d.execution)
+
+
+def test_replay_from_a_task_run_keeps_what_came_before(app):
+    from choreo.engine.operations import replay
+
+    d = Driver(app, flow(log("a") + log("b") + log("c")))
+    d.finish("a", outputs={"v": 1})
+    d.finish("b", State.FAILED)
+    original = d.execution
+    new = replay(original, d.run_id("b"))
+    assert new.id != original.id and new.original_id == original.id and new.state.current == State.CREATED
+    assert [(r.task_id, r.state.current, r.outputs) for r in new.task_run_list] == [("a", State.SUCCESS, {"v": 1})]
+    d.execution = new
+    d.send(Start())
+    assert d.started() == ["b"]
+    d.finish("b")
+    d.finish("c")
+    assert d.state == State.SUCCESS
+    whole = replay(d.execution)
+    assert whole.task_run_list == () and whole.original_id == original.id

@@ -109,6 +109,8 @@ def sequence(
                     continue
                 break
             run = work.create(task, parent, value, iteration)
+        if run.state.current == State.RESTARTED:
+            run = reopen(work, task, run)
         if run.state.current == State.RUNNING and task.task_kind != "runnable":
             resolved = resolve(work, task, run)
             if resolved is not None:
@@ -127,6 +129,15 @@ def sequence(
     if running:
         return None
     return worst(states)
+
+
+def reopen(work: Work, task: Task, run: TaskRun) -> TaskRun:
+    """A task run left RESTARTED by a restart: a runnable one gets a new attempt, a Subflow a new child execution,
+    a flowable one is opened again so that its failed children are restarted in turn."""
+    if task.task_kind == "runnable" and not is_executor_side(task):
+        return work.new_attempt(task, run)
+    run = work.set_state(run, State.RUNNING)
+    return on_start(work, task, run) if isinstance(task, Subflow) else run
 
 
 def block(
@@ -353,6 +364,8 @@ def _dag(work: Work, task: Dag, run: TaskRun, errors: Any, finally_: Any) -> Sta
     failed = False
     for node in task.tasks:
         child = work.find(run.id, node.task.id, run.value, run.iteration)
+        if child is not None and child.state.current == State.RESTARTED:
+            child = reopen(work, node.task, child)
         if child is not None and child.state.current == State.RUNNING and node.task.task_kind != "runnable":
             resolved = resolve(work, node.task, child)
             if resolved is not None:
