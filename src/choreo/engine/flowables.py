@@ -155,9 +155,21 @@ def block(
     state = sequence(work, tasks, parent, value, parallel=parallel, concurrency=concurrency)
     if state is None:
         return None
-    if state in FAILED and errors:
-        if sequence(work, errors, parent, value) is None:
-            return None
+    return closing_branches(work, state, errors, finally_, parent, value)
+
+
+def closing_branches(
+    work: Work,
+    state: State,
+    errors: list[Task] | None,
+    finally_: list[Task] | None,
+    parent: TaskRun | None,
+    value: str | None = None,
+) -> State | None:
+    """After a group of children ended in `state`: `errors` when it failed (the group stays failed), then `finally`
+    whatever happened. None while these branches still run."""
+    if state in FAILED and errors and sequence(work, errors, parent, value) is None:
+        return None
     if finally_:
         after = sequence(work, finally_, parent, value)
         if after is None:
@@ -266,9 +278,7 @@ def _loop_until(work: Work, task: LoopUntil, run: TaskRun, errors: Any, finally_
     if state is None:
         return None
     if state in FAILED:
-        if errors and sequence(work, errors, run, None) is None:
-            return None
-        return state
+        return closing_branches(work, state, errors, None, run)
     count = done + 1
     run = work.put(run.model_copy(update={"outputs": {**(run.outputs or {}), "iterationCount": count}}))
     if truthy(work.render(task.condition, task, run)):
@@ -346,15 +356,7 @@ def _loop(work: Work, task: Any, run: TaskRun, errors: Any, finally_: Any) -> St
         failed = failed or state in FAILED
     if active:
         return None
-    state = worst(states)
-    if state in FAILED and errors and sequence(work, errors, run, None) is None:
-        return None
-    if finally_:
-        after = sequence(work, finally_, run, None)
-        if after is None:
-            return None
-        state = worst([state, after])
-    return state
+    return closing_branches(work, worst(states), errors, finally_, run)
 
 
 def _dag(work: Work, task: Dag, run: TaskRun, errors: Any, finally_: Any) -> State | None:
@@ -388,15 +390,7 @@ def _dag(work: Work, task: Dag, run: TaskRun, errors: Any, finally_: Any) -> Sta
                 pending += 1
     if pending or (not failed and len(done) < len([n for n in task.tasks if not n.task.disabled])):
         return None if pending or not failed else State.FAILED
-    state = worst(list(done.values()))
-    if state in FAILED and errors and sequence(work, errors, run, None) is None:
-        return None
-    if finally_:
-        after = sequence(work, finally_, run, None)
-        if after is None:
-            return None
-        state = worst([state, after])
-    return state
+    return closing_branches(work, worst(list(done.values())), errors, finally_, run)
 
 
 # -- starting flowable and executor-side tasks --------------------------------------------------------------------

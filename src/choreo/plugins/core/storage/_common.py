@@ -104,3 +104,11 @@ def read_bytes(ctx: RunContext, uri: str) -> bytes:
         return ctx.read_file(uri)
     except FileNotFoundError:
         raise TaskFailed(f"Unable to find file '{uri}'", retryable=False) from None
+
+
+def item_variables(line: str) -> dict[str, Any]:
+    """The variables an item gives its expression: the fields of the JSON object on `line`."""
+    item = parse_item(line)
+    if not isinstance(item, dict):
+        raise TaskFailed(f"the item `{line}` is not an object: its fields cannot be used as variables", retryable=False)
+    return item

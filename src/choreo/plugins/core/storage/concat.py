@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+import json
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext, TaskFailed
+from choreo.plugins.core.storage._common import read_bytes, render_str, temp_path
 
 
 class Concat(Task):
@@ -32,3 +36,30 @@ class Concat(Task):
     )
     separator: Dynamic[str] | None = Field(default=None, description="Written after each file; nothing when unset.")
     extension: Dynamic[str] = Field(default=".tmp", description="The extension of the created file.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        if isinstance(self.files, str):
+            rendered = ctx.render(self.files)
+            try:
+                files = json.loads(rendered) if isinstance(rendered, str) else rendered
+            except json.JSONDecodeError as exc:
+                message = f"files: expected a JSON array of URIs, got {rendered!r}: {exc}"
+                raise TaskFailed(message, retryable=False) from None
+            if not isinstance(files, list):
+                raise TaskFailed(f"files: expected a JSON array of URIs, got {rendered!r}", retryable=False)
+        else:
+            files = list(self.files)
+        uris = [str(ctx.render(item)) if isinstance(item, str) else str(item) for item in files]
+        separator = render_str(ctx, self.separator, "separator", required=False)
+        extension = render_str(ctx, self.extension, "extension", required=False)
+        path = temp_path(ctx, extension)
+
+        def write() -> None:
+            with path.open("wb") as out:
+                for uri in uris:
+                    out.write(read_bytes(ctx, uri))
+                    if separator is not None:
+                        out.write(separator.encode())
+
+        await asyncio.to_thread(write)
+        return {"uri": await asyncio.to_thread(ctx.put_file, path, path.name)}
