@@ -54,7 +54,7 @@ tasks:
     commands:
       - echo "raw {{{{ secret('api') }}}}"
       - echo "b64 {b64}"
-      - echo "url {quote(SECRET, safe='')}"
+      - echo "url {quote(SECRET, safe="")}"
       - echo '::{{"outputs":{{"token":"{{{{ secret('api') }}}}"}}}}::'
 """
     result, logs = run_first_task(app, tmp_path, source, {"api": SECRET})

@@ -196,6 +196,10 @@ class TaskRunContext:
     def read_file(self, uri: str) -> bytes:
         return self._storage.read_bytes(uri)
 
+    def delete_file(self, uri: str) -> bool:
+        """Delete a file of internal storage (storage.Delete); False when it did not exist."""
+        return self._storage.delete(uri)
+
     def metric(self, name: str, value: float, *, kind: str = "counter", tags: Mapping[str, str] | None = None) -> None:
         if self._emit_metric is not None:
             self._emit_metric(name, value, kind, tags or {})

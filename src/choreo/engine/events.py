@@ -17,7 +17,10 @@ from choreo.model.task import Task
 # -- events -------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Start:
-    """Begin the execution (CREATED → RUNNING)."""
+    """Begin the execution (CREATED → RUNNING). `running`: executions of the same flow already running, which the
+    flow's `concurrency` limit is checked against (QUEUED, CANCELLED or FAILED when the limit is reached)."""
+
+    running: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from choreo.engine.variables import build_variables
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
 from choreo.model.execution import Execution, StateRecord, TaskRun, TaskRunAttempt
-from choreo.model.flow import Flow, SlaBehavior, SlaType
+from choreo.model.flow import ConcurrencyBehavior, Flow, SlaBehavior, SlaType
 from choreo.model.labels import Label
 from choreo.model.state import State
 from choreo.model.task import RetryBehavior, Task
@@ -217,6 +217,10 @@ class Executor:
     def _apply(self, work: Work, event: Event) -> None:
         if isinstance(event, Start):
             if work.execution.state.current in (State.CREATED, State.QUEUED, State.RESTARTED):
+                limit = work.flow.concurrency
+                if limit is not None and event.running >= limit.limit:
+                    self._over_limit(work, limit.behavior)
+                    return
                 work.set_execution_state(State.RUNNING)
                 for sla in work.flow.sla or ():
                     if sla.type == SlaType.MAX_DURATION and sla.duration is not None:
@@ -272,6 +276,17 @@ class Executor:
                 work.new_attempt(task, run)
         elif run.state.current == State.PAUSED:
             flowables.pause_elapsed(work, task, run)
+
+    @staticmethod
+    def _over_limit(work: Work, behavior: ConcurrencyBehavior) -> None:
+        """The flow's concurrency limit is reached: wait in line (QUEUE), or end now (CANCEL, FAIL)."""
+        if behavior == ConcurrencyBehavior.QUEUE:
+            work.set_execution_state(State.QUEUED)
+        elif behavior == ConcurrencyBehavior.CANCEL:
+            work.set_execution_state(State.CANCELLED)
+        else:
+            work.log(None, "ERROR", "Flow is FAILED due to concurrency limit exceeded")
+            work.set_execution_state(State.FAILED)
 
     def _sla_reached(self, work: Work, sla_id: str) -> None:
         """A MAX_DURATION SLA elapsed while the execution still runs: apply its behavior."""

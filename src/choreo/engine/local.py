@@ -93,16 +93,21 @@ class LocalRunner:
         self._running: dict[str, asyncio.Task[None]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._waiting_parents: dict[str, tuple[str, str]] = {}  # child execution → (parent execution, task run)
+        self._admitted: set[str] = set()  # executions holding a concurrency slot of their flow
 
     async def execute(self, flow: Flow, execution: Execution) -> Execution:
         """Run `execution` (and the subflows it starts) until it ends, or pauses with nothing left to wait for."""
-        self._executions[execution.id] = (execution, flow)
-        self.on_update(execution)
-        self._queue.put_nowait((execution.id, Start()))
-        root = execution.id
-        while True:
-            if self._finished(root):
-                break
+        (final,) = await self.execute_all([(flow, execution)])
+        return final
+
+    async def execute_all(self, executions: list[tuple[Flow, Execution]]) -> list[Execution]:
+        """Run several executions side by side (flow concurrency limits apply) until each has ended."""
+        roots = [execution.id for _, execution in executions]
+        for flow, execution in executions:
+            self._executions[execution.id] = (execution, flow)
+            self.on_update(execution)
+            self._admit(execution.id)
+        while not all(self._finished(root) for root in roots):
             execution_id, event = await self._queue.get()
             batch: dict[str, list[Event]] = {execution_id: [event]}
             while not self._queue.empty():
@@ -112,7 +117,27 @@ class LocalRunner:
                 self._step(target, events)
         for handle in self._timers.values():
             handle.cancel()
-        return self._executions[root][0]
+        return [self._executions[root][0] for root in roots]
+
+    def _admit(self, execution_id: str) -> None:
+        """Start an execution, counting those of its flow already running against the flow's concurrency limit."""
+        execution, flow = self._executions[execution_id]
+        running = sum(
+            1
+            for other_id in self._admitted
+            if other_id != execution_id and self._executions[other_id][1].uid == flow.uid
+        )
+        if flow.concurrency is None or running < flow.concurrency.limit:
+            self._admitted.add(execution_id)
+        self._queue.put_nowait((execution_id, Start(running)))
+
+    def _release(self, execution: Execution, flow: Flow) -> None:
+        """An execution ended: give its concurrency slot to the oldest QUEUED execution of the same flow."""
+        self._admitted.discard(execution.id)
+        for other_id, (other, other_flow) in self._executions.items():
+            if other_flow.uid == flow.uid and other.state.current == State.QUEUED and other_id not in self._admitted:
+                self._admit(other_id)
+                break
 
     def _finished(self, root: str) -> bool:
         execution = self._executions[root][0]
@@ -135,6 +160,7 @@ class LocalRunner:
             not run.state.current.is_terminal for run in execution.task_run_list
         ):
             self.worker.release(execution.id)
+            self._release(execution, flow)
             parent = self._waiting_parents.pop(execution.id, None)
             if parent is not None:
                 outputs = self._subflow_outputs(parent, execution, flow)
@@ -214,4 +240,4 @@ class LocalRunner:
         self.on_update(child)
         if command.wait:
             self._waiting_parents[child.id] = (parent.id, command.task_run_id)
-        self._queue.put_nowait((child.id, Start()))
+        self._admit(child.id)
