@@ -19,6 +19,7 @@ from choreo.engine.context import MemoryKeyValues, MemoryLogs
 from choreo.engine.executor import Executor
 from choreo.engine.local import LocalRunner, new_execution
 from choreo.engine.worker import Worker
+from choreo.errors import InputInvalid
 from choreo.model.execution import Execution, new_id
 from choreo.model.flow import Flow
 from choreo.model.inputs import FileInput
@@ -109,9 +110,10 @@ def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
     execution_id = new_id()
     labels = {str(k): str(v) for k, v in (entry.get("executionLabels") or {}).items()}
     inputs = _inputs(entry, flow, execution_id, storage)
-    if entry.get("inputsMode") == "raw":  # Kestra's test injected the values as they are, unchecked
+    if entry.get("inputsMode") == "raw":  # Kestra's test injected the values as they are (defaults still apply)
+        defaults = {item.id: item.defaults for item in flow.inputs or () if item.defaults is not None}
         execution = new_execution(flow, {}, labels=labels, execution_id=execution_id, check_inputs=False)
-        execution = execution.model_copy(update={"inputs": inputs})
+        execution = execution.model_copy(update={"inputs": {**defaults, **inputs}})
     else:
         execution = new_execution(flow, inputs, labels=labels, execution_id=execution_id)
 
@@ -275,10 +277,42 @@ def _check_run(run: Any, facts: dict[str, Any], storage: LocalStorage) -> str | 
     return None
 
 
+def extra_case(entry: dict[str, Any], name: str) -> dict[str, Any]:
+    """The entry as it would be for one of its `extraCases` (inputs replaced, overridden or removed)."""
+    case = next(c for c in entry.get("extraCases") or () if str(c["name"]) == name)
+    inputs = dict(entry.get("inputs") or {})
+    if "inputs" in case:
+        inputs = dict(case["inputs"])
+    inputs.update(case.get("inputsOverride") or {})
+    for key in case.get("inputsRemove") or ():
+        inputs.pop(key, None)
+    derived = {key: value for key, value in entry.items() if key not in ("extraCases", "operations", "setup")}
+    derived.update(inputs={k: v for k, v in inputs.items() if v is not None}, expected=case["expected"])
+    for key in ("inputFiles", "executionLabels", "operations", "setup", "config"):
+        if key in case:
+            derived[key] = case[key]
+    return derived
+
+
+def case_names(entry: dict[str, Any]) -> list[str]:
+    """`file` for the main case, `file#name` for each extra case."""
+    return [entry["file"], *(f"{entry['file']}#{case['name']}" for case in entry.get("extraCases") or ())]
+
+
+def resolve_case(name: str) -> dict[str, Any]:
+    file, _, extra = name.partition("#")
+    entry = next(e for e in expectations() if e["file"] == file)
+    return extra_case(entry, extra) if extra else entry
+
+
 def check_case(entry: dict[str, Any]) -> tuple[bool, str]:
     reason = checkable(entry)
+    if entry.get("config"):
+        reason = "needs configuration"
     if reason:
         return False, f"not checkable: {reason}"
+    if "inputError" in entry["expected"]:
+        return _check_input_error(entry)
     try:
         execution, storage = run_flow(entry)
     except TimeoutError:
@@ -287,6 +321,17 @@ def check_case(entry: dict[str, Any]) -> tuple[bool, str]:
         return False, f"error: {type(exc).__name__}: {exc}"
     problem = check_expected(entry["expected"], execution, storage)
     return (problem is None, problem or "ok")
+
+
+def _check_input_error(entry: dict[str, Any]) -> tuple[bool, str]:
+    expected = entry["expected"]["inputError"]
+    wanted = expected["$contains"] if isinstance(expected, dict) else str(expected).split(": ", 1)[-1]
+    try:
+        run_flow(entry)
+    except InputInvalid as exc:
+        messages = list(exc.problems.values())
+        return (any(wanted in m for m in messages), "ok" if any(wanted in m for m in messages) else f"{messages}")
+    return False, "the inputs were accepted"
 
 
 def all_entries() -> list[dict[str, Any]]:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpus_runner import check_case, passing_files
-from corpus_support import expectation
+from corpus_runner import check_case, passing_files, resolve_case
 
 
-@pytest.mark.parametrize("file", passing_files())
-def test_listed_flow_still_passes(file):
-    passed, reason = check_case(expectation(file))
+@pytest.mark.parametrize("case", passing_files())
+def test_listed_flow_still_passes(case):
+    passed, reason = check_case(resolve_case(case))
     assert passed, reason

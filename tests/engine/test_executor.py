@@ -159,7 +159,7 @@ def test_if_and_switch_choose_their_branch(app):
     assert d.started() == ["big"]
     d.finish("big")
     assert d.started() == ["five"]
-    assert d.execution.find_task_run(d.run_id("sw")).outputs == {"value": "5"}
+    assert d.execution.find_task_run(d.run_id("sw")).outputs == {"value": "5", "defaults": False}
 
 
 def test_for_each_runs_each_value_with_its_limit(app):

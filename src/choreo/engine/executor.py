@@ -296,12 +296,7 @@ class Executor:
         if sla is None:
             return
         work.log(None, "WARN", f"SLA '{sla.id}' violated: the execution ran longer than {sla.duration}")
-        if sla.labels:
-            labels = {label.key: label.value for label in work.execution.labels}
-            labels.update({label.key: label.value for label in sla.labels})
-            work.execution = work.execution.model_copy(
-                update={"labels": tuple(Label(key=k, value=v) for k, v in labels.items())}
-            )
+        self._add_labels(work, sla.labels or [])
         if sla.behavior in (SlaBehavior.FAIL, SlaBehavior.CANCEL):
             self._kill(work)  # stop what still runs, then end as the SLA says
             final = State.FAILED if sla.behavior == SlaBehavior.FAIL else State.CANCELLED
@@ -337,6 +332,7 @@ class Executor:
                 return
             if flow.outputs and state not in FAILED_STATES:
                 state = self._flow_outputs(work, state)
+            state = self._assertions(work, state)
             work.set_execution_state(state)
         if work.execution.state.current.is_terminal:
             # Run after the final state is known ({{ execution.state }}); their outcome does not change it.
@@ -345,6 +341,36 @@ class Executor:
             for listener in flow.listeners or ():
                 if flowables.conditions_hold(work, listener.conditions):
                     flowables.sequence(work, listener.tasks, None, None)
+
+    def _assertions(self, work: Work, state: State) -> State:
+        """EXECUTION_ASSERTION SLAs, checked as the execution ends: a false assertion applies the SLA's behavior."""
+        for sla in work.flow.sla or ():
+            if sla.type != SlaType.EXECUTION_ASSERTION or sla.assert_ is None:
+                continue
+            try:
+                holds = flowables.truthy(self.expressions.render_value(sla.assert_, work.variables()))
+            except ChoreoError as exc:
+                work.log(None, "ERROR", f"SLA '{sla.id}' could not be evaluated: {exc}")
+                holds = False
+            if holds:
+                continue
+            work.log(None, "WARN", f"SLA '{sla.id}' violated: its assertion is false")
+            self._add_labels(work, sla.labels or [])
+            if sla.behavior == SlaBehavior.FAIL:
+                state = State.FAILED
+            elif sla.behavior == SlaBehavior.CANCEL:
+                state = State.CANCELLED
+        return state
+
+    @staticmethod
+    def _add_labels(work: Work, labels: list[Label]) -> None:
+        if not labels:
+            return
+        merged = {label.key: label.value for label in work.execution.labels}
+        merged.update({label.key: label.value for label in labels})
+        work.execution = work.execution.model_copy(
+            update={"labels": tuple(Label(key=k, value=v) for k, v in merged.items())}
+        )
 
     def _flow_outputs(self, work: Work, state: State) -> State:
         outputs: dict[str, Any] = {}

@@ -399,7 +399,8 @@ def on_start(work: Work, task: Task, run: TaskRun) -> TaskRun:
     try:
         if isinstance(task, Switch):
             value = work.render(task.value, task, run)
-            return work.put(run.model_copy(update={"outputs": {"value": value}}))
+            defaults = value not in (task.cases or {})
+            return work.put(run.model_copy(update={"outputs": {"value": value, "defaults": defaults}}))
         if isinstance(task, LabelsTask):
             return _apply_labels(work, task, run)
         if isinstance(task, Subflow):

@@ -163,23 +163,27 @@ class LocalRunner:
             self._release(execution, flow)
             parent = self._waiting_parents.pop(execution.id, None)
             if parent is not None:
-                outputs = self._subflow_outputs(parent, execution, flow)
-                ended = SubflowEnded(parent[1], execution.id, execution.state.current, outputs)
+                outputs, ok = self._subflow_outputs(parent, execution, flow)
+                state = execution.state.current if ok else State.FAILED
+                ended = SubflowEnded(parent[1], execution.id, state, outputs)
                 self._queue.put_nowait((parent[0], ended))
 
-    def _subflow_outputs(self, parent: tuple[str, str], child: Execution, child_flow: Flow) -> dict[str, Any] | None:
-        """The child's flow outputs, or the Subflow task's deprecated `outputs` map rendered in the child's context."""
+    def _subflow_outputs(
+        self, parent: tuple[str, str], child: Execution, child_flow: Flow
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """The child's flow outputs, or the Subflow task's deprecated `outputs` map rendered in the child's context;
+        False when that map cannot be rendered (the Subflow task then fails, as in Kestra)."""
         parent_execution, parent_flow = self._executions[parent[0]]
         run = parent_execution.find_task_run(parent[1])
         task = self.executor.tasks_of(parent_flow).get(run.task_id) if run else None
         mapping = getattr(task, "outputs", None)
         if not mapping:
-            return child.outputs
+            return child.outputs, True
         try:
-            return self.executor.expressions.render_value(mapping, build_variables(child_flow, child))
+            return self.executor.expressions.render_value(mapping, build_variables(child_flow, child)), True
         except ChoreoError as exc:
             self.on_log(parent[0], parent[1], 0, "ERROR", f"subflow outputs could not be rendered: {exc}")
-            return child.outputs
+            return child.outputs, False
 
     def _dispatch(self, execution: Execution, flow: Flow, command: Any) -> None:
         if isinstance(command, RunTask):
