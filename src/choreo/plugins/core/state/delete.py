@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext, TaskFailed
 from choreo.plugins.core.state.abstract_state import AbstractState
 
 
@@ -25,3 +26,9 @@ class Delete(AbstractState):
     deprecated: ClassVar[str | None] = "use io.kestra.plugin.core.kv.Delete instead"
 
     error_on_missing: Dynamic[bool] = Field(default=False, description="Fail when the state file does not exist.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        deleted = ctx.kv_delete(self.state_key(ctx))
+        if not deleted and ctx.render(self.error_on_missing):
+            raise TaskFailed(f"Unable to find the state file '{ctx.render(self.name)}'")
+        return {"deleted": deleted}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext, TaskFailed
 from choreo.plugins.core.state.abstract_state import AbstractState
 
 
@@ -25,3 +26,10 @@ class Get(AbstractState):
     deprecated: ClassVar[str | None] = "use io.kestra.plugin.core.kv.Get instead"
 
     error_on_missing: Dynamic[bool] = Field(default=False, description="Fail when the state file does not exist.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        data = self.read_state(ctx)
+        if data is None and ctx.render(self.error_on_missing):
+            raise TaskFailed(f"Unable to find the state file '{ctx.render(self.name)}'")
+        data = data or {}
+        return {"data": data, "count": len(data)}

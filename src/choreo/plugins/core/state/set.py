@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext
 from choreo.plugins.core.state.abstract_state import AbstractState
 
 
@@ -31,3 +32,8 @@ class Set(AbstractState):
         description="The values to store, by name; strings in them are rendered.",
         examples=[{"value": 1}],
     )
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        merged = {**(self.read_state(ctx) or {}), **(ctx.render(self.data) or {})}
+        ctx.kv_put(self.state_key(ctx), merged)
+        return {"count": len(merged), "key": self.state_key(ctx)}
