@@ -108,6 +108,18 @@ class StartSubflow:
 
 
 @dataclass(frozen=True, slots=True)
+class SplitItems:
+    """Split a stored file into batches (ForEachItem); the result comes back as a TaskResult of `task_run_id` with
+    the batch URIs in `splits`."""
+
+    task_run_id: str
+    uri: str
+    rows: int | None
+    partitions: int | None
+    separator: str
+
+
+@dataclass(frozen=True, slots=True)
 class LogLine:
     """A log line written by the executor itself (a task that could not start, a failed condition…)."""
 
@@ -116,7 +128,7 @@ class LogLine:
     message: str
 
 
-Command = RunTask | WakeAt | CancelTask | StartSubflow | LogLine
+Command = RunTask | WakeAt | CancelTask | StartSubflow | SplitItems | LogLine
 
 
 @dataclass(slots=True)

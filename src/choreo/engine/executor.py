@@ -242,7 +242,10 @@ class Executor:
         run = work.run(result.task_run_id)
         if run.state.current.is_terminal:
             return  # killed meanwhile: a late result changes nothing
-        task = work.tasks[run.task_id]
+        task = work.tasks.get(run.task_id)
+        if task is None:  # an internal step of a flowable task (ForEachItem's split)
+            work.set_state(run, result.state, result.outputs)
+            return
         state = result.state
         policy = work.retry_policy(task, run)
         if state == State.FAILED and policy is not None and result.retryable:

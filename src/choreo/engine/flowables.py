@@ -8,11 +8,11 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from choreo.engine.events import StartSubflow, SubflowEnded, WakeAt
+from choreo.engine.events import SplitItems, StartSubflow, SubflowEnded, WakeAt
 from choreo.engine.retry import next_attempt_at
 from choreo.errors import ChoreoError
 from choreo.model.durations import parse_duration
-from choreo.model.execution import StateRecord, TaskRunAttempt
+from choreo.model.execution import StateRecord, TaskRun, TaskRunAttempt
 from choreo.model.state import State
 from choreo.model.task import Task
 from choreo.plugins.core.condition.execution_status import ExecutionStatus
@@ -25,6 +25,7 @@ from choreo.plugins.core.flow.dag import Dag
 from choreo.plugins.core.flow.each_parallel import EachParallel
 from choreo.plugins.core.flow.each_sequential import EachSequential
 from choreo.plugins.core.flow.for_each import ForEach
+from choreo.plugins.core.flow.for_each_item import ForEachItem
 from choreo.plugins.core.flow.if_ import If
 from choreo.plugins.core.flow.loop_until import LoopUntil
 from choreo.plugins.core.flow.parallel import Parallel
@@ -239,6 +240,8 @@ def _resolve(work: Work, task: Task, run: TaskRun) -> State | None:
         return block(work, task.tasks, errors, finally_, run, None) if task.tasks else State.SUCCESS
     if isinstance(task, Subflow):
         return None  # ends with SubflowEnded
+    if isinstance(task, ForEachItem):
+        return _for_each_item(work, task, run)
     if isinstance(task, WorkingDirectory):
         return _working_directory(work, task, run, errors, finally_)
     if isinstance(task, Sequential | AllowFailure):
@@ -296,6 +299,107 @@ def _loop_until(work: Work, task: LoopUntil, run: TaskRun, errors: Any, finally_
 def _duration(work: Work, task: Task, run: TaskRun, name: str, value: Any) -> timedelta | None:
     rendered = _rendered(work, task, run, name, value)
     return parse_duration(rendered) if isinstance(rendered, str) else rendered
+
+
+# -- ForEachItem: split the file, one subflow per batch, merge -----------------------------------------------------
+def _internal_run(work: Work, parent: TaskRun, suffix: str, state: State) -> TaskRun:
+    """ForEachItem's internal steps are task runs of their own (`<id>_split`, `<id>_items`, `<id>_merge`), as in
+    Kestra, with one attempt each."""
+    run = TaskRun(
+        execution_id=work.execution.id,
+        namespace=work.execution.namespace,
+        flow_id=work.execution.flow_id,
+        task_id=f"{parent.task_id}_{suffix}",
+        parent_task_run_id=parent.id,
+        value=parent.value,
+        iteration=parent.iteration,
+        state=StateRecord.new(State.CREATED, work.now),
+    )
+    attempt = TaskRunAttempt(state=StateRecord.new(State.RUNNING, work.now))
+    run = work.put(run.model_copy(update={"state": run.state.to(State.RUNNING, work.now), "attempts": (attempt,)}))
+    return run if state == State.RUNNING else work.set_state(run, state)
+
+
+def _split_items(work: Work, task: ForEachItem, run: TaskRun) -> TaskRun:
+    split = _internal_run(work, run, "split", State.RUNNING)
+    batch = task.batch
+    rendered = work.render(
+        {"items": task.items, "rows": batch.rows, "partitions": batch.partitions, "separator": batch.separator},
+        task,
+        run,
+    )
+    rows = int(rendered["rows"]) if rendered["rows"] is not None and rendered["partitions"] is None else None
+    partitions = int(rendered["partitions"]) if rendered["partitions"] is not None else None
+    work.commands.append(SplitItems(split.id, rendered["items"], rows, partitions, rendered["separator"]))
+    return run
+
+
+def _for_each_item(work: Work, task: ForEachItem, run: TaskRun) -> State | None:
+    split = work.find(run.id, f"{task.id}_split", run.value, run.iteration)
+    if split is None or not split.state.current.is_terminal:
+        return None
+    if split.state.current in FAILED:
+        return State.FAILED
+    items = work.find(run.id, f"{task.id}_items", run.value, run.iteration)
+    if items is None:
+        uris = list((split.outputs or {}).get("splits") or [])
+        items = _internal_run(work, run, "items", State.RUNNING)
+        iterations = {"CREATED": len(uris), "RUNNING": 0} if task.wait else {"RUNNING": 0, "SUCCESS": len(uris)}
+        work.put(items.model_copy(update={"outputs": {"numberOfBatches": len(uris), "iterations": iterations}}))
+        variables = work.variables(task, items)
+        labels = {label.key: label.value for label in task.labels or ()}
+        if task.inherit_labels:
+            labels = {**{label.key: label.value for label in work.execution.labels}, **labels}
+        for index, uri in enumerate(uris):
+            batch_variables = {**variables, "taskrun": {**variables["taskrun"], "items": uri, "iteration": index}}
+            rendered = work.executor.expressions.render_value(
+                {"namespace": task.namespace, "flowId": task.flow_id, "inputs": task.inputs or {}}, batch_variables
+            )
+            work.commands.append(
+                StartSubflow(
+                    items.id,
+                    rendered["namespace"],
+                    rendered["flowId"],
+                    task.revision,
+                    rendered["inputs"],
+                    labels,
+                    task.wait,
+                )
+            )
+        if not uris:  # nothing to do: no child executions, no outputs (as Kestra)
+            work.put(work.run(items.id).model_copy(update={"outputs": None}))
+            work.set_state(work.run(items.id), State.SUCCESS)
+        elif not task.wait:
+            work.set_state(work.run(items.id), State.SUCCESS)
+        return None
+    if not items.state.current.is_terminal:
+        return None
+    if items.state.current in FAILED:
+        return items.state.current
+    merge = work.find(run.id, f"{task.id}_merge", run.value, run.iteration)
+    if merge is None:
+        merge = _internal_run(work, run, "merge", State.SUCCESS)
+        outputs = (items.outputs or {}).get("subflowOutputs", [])
+        work.set_state(merge, State.SUCCESS, {"subflowOutputs": outputs})
+    return State.SUCCESS
+
+
+def _item_ended(work: Work, run: TaskRun, event: SubflowEnded) -> None:
+    outputs = dict(run.outputs or {})
+    iterations = dict(outputs.get("iterations") or {})
+    iterations["CREATED"] = max(int(iterations.get("CREATED", 0)) - 1, 0)
+    iterations[event.state.value] = int(iterations.get(event.state.value, 0)) + 1
+    outputs["iterations"] = iterations
+    if event.outputs:
+        outputs["subflowOutputs"] = [*outputs.get("subflowOutputs", []), event.outputs]
+    run = work.put(run.model_copy(update={"outputs": outputs}))
+    ended = sum(count for state, count in iterations.items() if state not in ("CREATED", "RUNNING"))
+    if ended >= int(outputs.get("numberOfBatches", 0)):
+        parent = work.tasks.get(work.run(run.parent_task_run_id).task_id) if run.parent_task_run_id else None
+        failed = any(iterations.get(state.value, 0) for state in FAILED)
+        transmit = getattr(parent, "transmit_failed", True)
+        final = State.FAILED if failed and transmit else State.SUCCESS
+        work.set_state(run, final)
 
 
 def conditions_hold(work: Work, conditions: list[Any] | None) -> bool:
@@ -409,6 +513,8 @@ def on_start(work: Work, task: Task, run: TaskRun) -> TaskRun:
             return _pause(work, task, run)
         if isinstance(task, LoopUntil):
             return work.put(run.model_copy(update={"outputs": {"iterationCount": 0}}))
+        if isinstance(task, ForEachItem):
+            return _split_items(work, task, run)
     except ChoreoError as exc:
         return work.fail(run, f"task '{task.id}' failed: {exc}")
     return run
@@ -467,8 +573,11 @@ def subflow_ended(work: Work, event: SubflowEnded) -> None:
     if event.task_run_id not in work.position:
         return
     run = work.run(event.task_run_id)
-    task = work.tasks[run.task_id]
     if run.state.current.is_terminal:
+        return
+    task = work.tasks.get(run.task_id)
+    if task is None:  # one batch of a ForEachItem ended
+        _item_ended(work, run, event)
         return
     state = event.state
     if state in FAILED or state == State.WARNING:

@@ -17,6 +17,7 @@ from choreo.engine.events import (
     Event,
     LogLine,
     RunTask,
+    SplitItems,
     Start,
     StartSubflow,
     SubflowEnded,
@@ -33,6 +34,7 @@ from choreo.model.flow import Flow
 from choreo.model.input_values import read_inputs
 from choreo.model.labels import Label
 from choreo.model.state import State
+from choreo.storage import task_file_uri
 
 CORRELATION_ID = "system.correlationId"
 
@@ -201,8 +203,36 @@ class LocalRunner:
                 running.cancel()
         elif isinstance(command, StartSubflow):
             self._start_subflow(execution, command)
+        elif isinstance(command, SplitItems):
+            self._queue.put_nowait((execution.id, self._split(execution, command)))
         elif isinstance(command, LogLine):
             self.on_log(execution.id, command.task_run_id, 0, command.level, command.message)
+
+    def _split(self, execution: Execution, command: SplitItems) -> TaskResult:
+        """Cut a stored file into batches of lines (rows) or into `partitions`, each stored under the split task run."""
+        storage = self.worker.storage
+        run = execution.find_task_run(command.task_run_id)
+        assert run is not None
+        try:
+            text = storage.read_bytes(command.uri).decode("utf-8")
+        except (ChoreoError, UnicodeDecodeError) as exc:
+            self.on_log(execution.id, run.id, 1, "ERROR", f"cannot read the items {command.uri}: {exc}")
+            return TaskResult(run.id, State.FAILED, retryable=False)
+        separator = command.separator or "\n"
+        items = [item + separator for item in text.split(separator) if item]
+        if command.partitions:
+            size = max(-(-len(items) // command.partitions), 1)
+        else:
+            size = command.rows or 1
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
+        uris = [
+            storage.put(
+                task_file_uri(run.namespace, run.flow_id, run.execution_id, run.task_id, run.id, f"{index}.txt"),
+                "".join(batch).encode("utf-8"),
+            )
+            for index, batch in enumerate(batches)
+        ]
+        return TaskResult(run.id, State.SUCCESS, {"splits": uris})
 
     def _wake(self, execution_id: str, task_run_id: str) -> None:
         self._timers.pop(task_run_id, None)
