@@ -287,3 +287,22 @@ def test_replay_from_a_task_run_keeps_what_came_before(app):
     assert d.state == State.SUCCESS
     whole = replay(d.execution)
     assert whole.task_run_list == () and whole.original_id == original.id
+
+
+def test_exit_ends_the_execution_in_the_state_asked(app):
+    exit_task = "  - id: stop\n    type: io.kestra.plugin.core.execution.Exit\n    state: WARNING\n"
+    d = Driver(app, flow(log("a") + exit_task + log("never")))
+    d.finish("a")
+    assert d.state == State.WARNING and "never" not in d.states() and d.states()["stop"] == "SUCCESS"
+
+
+def test_exit_killed_kills_what_still_runs(app):
+    tasks = (
+        "  - id: p\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n"
+        + log("slow", 6)
+        + "      - id: stop\n        type: io.kestra.plugin.core.execution.Exit\n        state: KILLED\n"
+    )
+    d = Driver(app, flow(tasks))
+    assert d.state == State.KILLED
+    assert [type(c).__name__ for c in d.commands] == ["RunTask", "CancelTask"]
+    assert d.states()["slow"] == "KILLED"

@@ -60,6 +60,8 @@ class Work:
         self.by_key = {(run.parent_task_run_id, run.task_id, run.value, run.iteration): run.id for run in self.runs}
         self.commands: list[Command] = []
         self.changed = False
+        #: Set by an Exit task: no new task run starts in this step's main resolution.
+        self.halted = False
         self.tasks = executor.tasks_of(flow)
 
     # -- runs ---------------------------------------------------------------------------------------------------
@@ -230,7 +232,7 @@ class Executor:
         elif isinstance(event, Wake):
             self._wake(work, event.task_run_id)
         elif isinstance(event, Kill):
-            self._kill(work)
+            self.kill(work)
         elif isinstance(event, Resume):
             self._resume(work, event.inputs)
         elif isinstance(event, SubflowEnded):
@@ -301,11 +303,12 @@ class Executor:
         work.log(None, "WARN", f"SLA '{sla.id}' violated: the execution ran longer than {sla.duration}")
         self._add_labels(work, sla.labels or [])
         if sla.behavior in (SlaBehavior.FAIL, SlaBehavior.CANCEL):
-            self._kill(work)  # stop what still runs, then end as the SLA says
+            self.kill(work)  # stop what still runs, then end as the SLA says
             final = State.FAILED if sla.behavior == SlaBehavior.FAIL else State.CANCELLED
             work.execution = work.execution.model_copy(update={"state": work.execution.state.to(final, work.now)})
 
-    def _kill(self, work: Work) -> None:
+    def kill(self, work: Work) -> None:
+        """Cancel running attempts; every open task run and the execution end KILLED."""
         if work.execution.state.current.is_terminal:
             return
         for run in list(work.runs):
@@ -330,7 +333,8 @@ class Executor:
         if work.execution.state.current == State.RUNNING:
             state = flowables.block(work, flow.tasks, flow.errors, flow.finally_, None, None)
             if state is None:
-                if any(run.state.current == State.PAUSED for run in work.runs):
+                paused = any(run.state.current == State.PAUSED for run in work.runs)
+                if paused and work.execution.state.current == State.RUNNING:
                     work.set_execution_state(State.PAUSED)
                 return
             if flow.outputs and state not in FAILED_STATES:
@@ -338,6 +342,7 @@ class Executor:
             state = self._assertions(work, state)
             work.set_execution_state(state)
         if work.execution.state.current.is_terminal:
+            work.halted = False
             # Run after the final state is known ({{ execution.state }}); their outcome does not change it.
             if flow.after_execution:
                 flowables.sequence(work, flow.after_execution, None, None)

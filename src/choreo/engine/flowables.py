@@ -19,6 +19,7 @@ from choreo.plugins.core.condition.execution_status import ExecutionStatus
 from choreo.plugins.core.condition.expression import Expression as ExpressionCondition
 from choreo.plugins.core.condition.not_ import Not
 from choreo.plugins.core.condition.or_ import Or
+from choreo.plugins.core.execution.exit import Exit
 from choreo.plugins.core.execution.labels import Labels as LabelsTask
 from choreo.plugins.core.flow.allow_failure import AllowFailure
 from choreo.plugins.core.flow.dag import Dag
@@ -75,7 +76,7 @@ def allowed(task: Task, state: State) -> State:
 
 def is_executor_side(task: Task) -> bool:
     """Runnable in Kestra's model but applied by the executor itself: it changes the execution."""
-    return isinstance(task, LabelsTask)
+    return isinstance(task, LabelsTask | Exit)
 
 
 def loop_value(value: Any) -> str:
@@ -105,6 +106,8 @@ def sequence(
             continue
         run = work.find(parent_id, task.id, key_value, key_iteration)
         if run is None:
+            if work.halted:
+                return None
             if failed or (parallel and concurrency and running >= concurrency):
                 if parallel:
                     continue
@@ -507,6 +510,8 @@ def on_start(work: Work, task: Task, run: TaskRun) -> TaskRun:
             return work.put(run.model_copy(update={"outputs": {"value": value, "defaults": defaults}}))
         if isinstance(task, LabelsTask):
             return _apply_labels(work, task, run)
+        if isinstance(task, Exit):
+            return _exit(work, task, run)
         if isinstance(task, Subflow):
             return _start_subflow(work, task, run)
         if isinstance(task, Pause):
@@ -542,6 +547,23 @@ def _apply_labels(work: Work, task: LabelsTask, run: TaskRun) -> TaskRun:
         update={"labels": tuple(Label(key=k, value=v) for k, v in labels.items())}
     )
     return work.set_state(run, State.SUCCESS)
+
+
+def _exit(work: Work, task: Exit, run: TaskRun) -> TaskRun:
+    """End the execution now in the state asked for. KILLED kills what still runs; otherwise running attempts may
+    finish, and the task runs waiting on children end in the same state."""
+    state = State(str(work.render(task.state, task, run)).replace("CANCELED", "CANCELLED"))
+    run = work.set_state(run, State.SUCCESS)
+    if state == State.KILLED:
+        work.executor.kill(work)
+        return work.run(run.id)
+    for other in list(work.runs):
+        running_attempt = other.attempts and not other.attempts[-1].state.current.is_terminal
+        if not other.state.current.is_terminal and not running_attempt:
+            work.set_state(other, state)
+    work.set_execution_state(state)
+    work.halted = True
+    return work.run(run.id)
 
 
 def _start_subflow(work: Work, task: Subflow, run: TaskRun) -> TaskRun:
