@@ -1,6 +1,6 @@
 """Latency of the executor's hot write: `executions.save` + `queue.push` in one transaction (median of N).
 
-    .venv/bin/python tests/store/bench_latency.py [sqlite|postgres] [N]
+    .venv/bin/python bench/store_latency.py [sqlite|postgres] [N]
 
 Not collected by pytest (benchmarks print, they do not assert). PostgreSQL uses CHOREO_TEST_POSTGRES_URL (default
 postgresql://postgres@127.0.0.1:5432/test) in a throw-away schema.
