@@ -36,7 +36,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from choreo.engine.context import ContextServices, NamespaceFileView
 from choreo.expr import ExpressionEngine
+from choreo.storage import LocalStorage, NamespaceFiles
 
 __all__ = ["DEFAULT_NAMESPACE", "FakeLogger", "FakeRunContext", "Metric", "default_variables"]
 
@@ -102,31 +104,6 @@ class FakeLogger:
         self.log("ERROR", message)
 
 
-class _Services:
-    """What the template functions `secret()`, `kv()`, `read()` and `fileSize()` call."""
-
-    def __init__(self, ctx: FakeRunContext) -> None:
-        self._ctx = ctx
-
-    def secret(self, key: str) -> str:
-        return self._ctx.secret(key)
-
-    def kv(self, key: str, namespace: str | None, error_on_missing: bool) -> Any:
-        value = self._ctx.kv_get(key, namespace)
-        if value is None and error_on_missing:
-            raise KeyError(f"no value for key '{key}' in namespace '{namespace or self._ctx.namespace}'")
-        return value
-
-    def read(self, path: str) -> str:
-        return self._ctx.read_file(path).decode()
-
-    def file_size(self, uri: str) -> int:
-        return len(self._ctx.read_file(uri))
-
-    def error_logs(self) -> list[dict[str, Any]]:
-        return [{"level": level, "message": message} for level, message in self._ctx.log_lines if level == "ERROR"]
-
-
 class FakeRunContext:
     """An in-memory `RunContext` for tests; see the module docstring for what it records.
 
@@ -172,7 +149,7 @@ class FakeRunContext:
         self._storage = self.work_root / "storage"
         self._put_counter = itertools.count(1)
         self._logger = FakeLogger(self.log_lines)
-        self._services = _Services(self)
+        self._services = ContextServices(self)
         for name, content in (files or {}).items():
             self.add_file(name, content)
 
@@ -235,6 +212,15 @@ class FakeRunContext:
 
     def read_file(self, uri: str) -> bytes:
         return self._local_path(uri).read_bytes()
+
+    def error_logs(self) -> list[dict[str, Any]]:
+        """The ERROR lines logged so far (`errorLogs()` in templates)."""
+        return [{"level": level, "message": message} for level, message in self.log_lines if level == "ERROR"]
+
+    def namespace_files(self, namespace: str | None = None) -> NamespaceFileView:
+        """Real namespace files, kept under this fake's temporary directory."""
+        storage = LocalStorage(self.work_root / "namespace-files")
+        return NamespaceFileView(NamespaceFiles(storage, namespace or self.namespace))
 
     def metric(self, name: str, value: float, *, kind: str = "counter", tags: Mapping[str, str] | None = None) -> None:
         if kind not in ("counter", "timer"):

@@ -15,7 +15,7 @@ from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
 from choreo.model.execution import TaskRun
 from choreo.plugins.context import TaskFailed
-from choreo.storage import LocalStorage, task_file_uri
+from choreo.storage import LocalStorage, NamespaceFiles, task_file_uri
 
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
 
@@ -159,11 +159,11 @@ class TaskRunContext:
 
     def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
         variables = {**self._variables, **extra} if extra else self._variables
-        return self._expressions.render_value(value, variables, _Services(self))
+        return self._expressions.render_value(value, variables, ContextServices(self))
 
     def evaluate(self, expression: str, extra: Mapping[str, Any] | None = None) -> Any:
         variables = {**self._variables, **extra} if extra else self._variables
-        return self._expressions.evaluate(expression, variables, _Services(self))
+        return self._expressions.evaluate(expression, variables, ContextServices(self))
 
     def secret(self, key: str) -> str:
         value = self._secrets.get(key.lower())
@@ -195,6 +195,9 @@ class TaskRunContext:
 
     def read_file(self, uri: str) -> bytes:
         return self._storage.read_bytes(uri)
+
+    def namespace_files(self, namespace: str | None = None) -> NamespaceFileView:
+        return NamespaceFileView(NamespaceFiles(self._storage, self._namespace(namespace)))
 
     def delete_file(self, uri: str) -> bool:
         """Delete a file of internal storage (storage.Delete); False when it did not exist."""
@@ -235,10 +238,35 @@ class TaskRunContext:
             self._work_dir = None
 
 
-class _Services:
-    """What template functions (secret, kv, read…) reach, bound to one context."""
+class NamespaceFileView:
+    """The run context's view of a namespace's files (storage's NamespaceFiles, with plain paths)."""
 
-    def __init__(self, ctx: TaskRunContext) -> None:
+    def __init__(self, files: NamespaceFiles) -> None:
+        self._files = files
+
+    def paths(self, include: list[str] | None = None, exclude: list[str] | None = None) -> list[str]:
+        return [file.path for file in self._files.glob(include or None, exclude or None)]
+
+    def read(self, path: str) -> bytes:
+        return self._files.read(path.lstrip("/"))
+
+    def put(self, path: str, data: bytes) -> str:
+        return self._files.put(path.lstrip("/"), data)
+
+    def delete(self, path: str) -> bool:
+        return self._files.delete(path.lstrip("/"))
+
+    def copy_to(
+        self, directory: Path, include: list[str] | None = None, exclude: list[str] | None = None
+    ) -> list[Path]:
+        return self._files.copy_to(directory, include or None, exclude or None)
+
+
+class ContextServices:
+    """What template functions (`secret()`, `kv()`, `read()`, `fileSize()`, `errorLogs()`) reach, bound to one run
+    context through its public methods only, so the engine's context and test fakes share it."""
+
+    def __init__(self, ctx: Any) -> None:
         self._ctx = ctx
 
     def secret(self, key: str) -> str:
@@ -247,11 +275,15 @@ class _Services:
     def kv(self, key: str, namespace: str | None, error_on_missing: bool) -> Any:
         value = self._ctx.kv_get(key, namespace)
         if value is None and error_on_missing:
-            raise ChoreoError(f"The key '{key}' does not exist in the namespace '{self._ctx._namespace(namespace)}'.")
+            where = namespace or self._ctx.variables.get("flow", {}).get("namespace", "")
+            raise ChoreoError(f"The key '{key}' does not exist in the namespace '{where}'.")
         return value
 
     def read(self, path: str) -> str:
-        return self._ctx.read_file(path).decode("utf-8")
+        """A kestra:// file, or else a file of the flow's namespace (Kestra's `read()`)."""
+        if path.startswith("kestra://"):
+            return self._ctx.read_file(path).decode("utf-8")
+        return self._ctx.namespace_files().read(path).decode("utf-8")
 
     def file_uri(self, path: str) -> str:
         return path
@@ -259,5 +291,6 @@ class _Services:
     def file_size(self, uri: str) -> int:
         return len(self._ctx.read_file(uri))
 
-    def error_logs(self) -> list[dict]:
-        return []
+    def error_logs(self) -> list[dict[str, Any]]:
+        error_logs = getattr(self._ctx, "error_logs", None)
+        return error_logs() if error_logs is not None else []

@@ -29,6 +29,28 @@ class TaskLogger(Protocol):
     def log(self, level: str, message: str) -> None: ...
 
 
+class NamespaceFileStore(Protocol):
+    """A namespace's files (the ones edited in the UI or synced from Git), as a task sees them."""
+
+    def paths(self, include: list[str] | None = None, exclude: list[str] | None = None) -> list[str]:
+        """Paths (relative, `/`-separated) of the files matching any `include` glob and no `exclude` one."""
+        ...
+
+    def read(self, path: str) -> bytes: ...
+
+    def put(self, path: str, data: bytes) -> str:
+        """Write a file; returns its URI."""
+        ...
+
+    def delete(self, path: str) -> bool: ...
+
+    def copy_to(
+        self, directory: Path, include: list[str] | None = None, exclude: list[str] | None = None
+    ) -> list[Path]:
+        """Copy the matching files into a local directory, keeping their paths."""
+        ...
+
+
 class RunContext(Protocol):
     """The services of one task-run attempt."""
 

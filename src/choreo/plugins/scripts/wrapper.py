@@ -105,6 +105,16 @@ class ScriptSession:
         return shlex.quote(sys.executable)
 
 
+async def load_namespace_files(ctx: RunContext, settings: Any, working_dir: Path) -> None:
+    """Copy the namespace files `namespaceFiles` selects into the working directory (later namespaces win)."""
+    include = ctx.render(settings.include) or None
+    exclude = ctx.render(settings.exclude) or None
+    for namespace in ctx.render(settings.namespaces) or [None]:
+        files = ctx.namespace_files(namespace)
+        copied = await asyncio.to_thread(files.copy_to, working_dir, include, exclude)
+        ctx.logger.debug(f"Loaded {len(copied)} namespace file(s) from {namespace or 'the flow namespace'}")
+
+
 async def run_script(task: ExecScript, ctx: RunContext) -> dict[str, Any]:
     """Run a script task with the Process runner; see the module docstring."""
     check_runner(task)
@@ -115,7 +125,7 @@ async def run_script(task: ExecScript, ctx: RunContext) -> dict[str, Any]:
     session.env = _environment(task, session)
 
     if task.namespace_files is not None and session.render_bool(task.namespace_files.enabled, "namespaceFiles"):
-        ctx.logger.warn("namespaceFiles are not loaded into the working directory yet: use inputFiles instead")
+        await load_namespace_files(ctx, task.namespace_files, working_dir)
     await _write_input_files(task, session)
 
     windows = str(session.render(task.target_os)).upper() == "WINDOWS"

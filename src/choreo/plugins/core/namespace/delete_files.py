@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from choreo.model.task import Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext
 
 
 class DeleteFiles(Task):
@@ -31,3 +32,10 @@ class DeleteFiles(Task):
     delete_parent_folder: Dynamic[bool] = Field(
         default=False, description="Also delete the folders left empty by the deletion."
     )
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        files = ctx.namespace_files(ctx.render(self.namespace))
+        patterns = ctx.render(self.files)
+        patterns = [patterns] if isinstance(patterns, str) else patterns
+        deleted = [path for path in files.paths(patterns) if files.delete(path)]
+        return {"files": deleted}
