@@ -36,7 +36,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from choreo.engine.context import ContextServices, NamespaceFileView
+from choreo.engine.context import ContextServices, NamespaceFileView, TaskLogger
 from choreo.expr import ExpressionEngine
 from choreo.storage import LocalStorage, NamespaceFiles
 
@@ -46,7 +46,6 @@ __all__ = ["DEFAULT_NAMESPACE", "FakeLogger", "FakeRunContext", "Metric", "defau
 DEFAULT_NAMESPACE = "company.team"
 
 _URI_PREFIX = "kestra:///fake/"
-_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
 _MISSING = object()
 
 
@@ -74,34 +73,12 @@ class Metric:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-class FakeLogger:
-    """A task logger appending `(level, message)` to a list."""
+class FakeLogger(TaskLogger):
+    """The run context's logger, recording `(level, message)` tuples in `lines`."""
 
     def __init__(self, lines: list[tuple[str, str]]) -> None:
+        super().__init__(lambda level, message: lines.append((level, message)))
         self.lines = lines
-
-    def log(self, level: str, message: str) -> None:
-        name = str(level).upper()
-        if name == "WARNING":
-            name = "WARN"
-        if name not in _LEVELS:
-            raise ValueError(f"unknown log level {level!r} (expected one of {', '.join(_LEVELS)})")
-        self.lines.append((name, str(message)))
-
-    def trace(self, message: str) -> None:
-        self.log("TRACE", message)
-
-    def debug(self, message: str) -> None:
-        self.log("DEBUG", message)
-
-    def info(self, message: str) -> None:
-        self.log("INFO", message)
-
-    def warn(self, message: str) -> None:
-        self.log("WARN", message)
-
-    def error(self, message: str) -> None:
-        self.log("ERROR", message)
 
 
 class FakeRunContext:

@@ -95,16 +95,20 @@ def secrets_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]
     return found
 
 
-@dataclass
-class _Logger:
-    emit: Callable[[str, str], None]
-    minimum: int = 0
+class TaskLogger:
+    """A task's logger: Kestra's levels (WARNING is read as WARN), lines below `minimum` dropped."""
+
+    def __init__(self, emit: Callable[[str, str], None], minimum: int = 0) -> None:
+        self.emit = emit
+        self.minimum = minimum
 
     def log(self, level: str, message: str) -> None:
-        level = level.upper()
-        level = "WARN" if level == "WARNING" else level
-        if LEVELS.index(level) >= self.minimum:
-            self.emit(level, message)
+        name = str(level).upper()
+        name = "WARN" if name == "WARNING" else name
+        if name not in LEVELS:
+            raise ValueError(f"unknown log level {level!r} (expected one of {', '.join(LEVELS)})")
+        if LEVELS.index(name) >= self.minimum:
+            self.emit(name, str(message))
 
     def trace(self, message: str) -> None:
         self.log("TRACE", message)
@@ -151,7 +155,7 @@ class TaskRunContext:
         self._logs = logs
         self._owns_work_dir = shared_dir is None  # a WorkingDirectory's directory outlives each child
         self.warning = False
-        self.logger = _Logger(emit_log, LEVELS.index(min_log_level) if min_log_level in LEVELS else 0)
+        self.logger = TaskLogger(emit_log, LEVELS.index(min_log_level) if min_log_level in LEVELS else 0)
 
     @property
     def variables(self) -> Mapping[str, Any]:

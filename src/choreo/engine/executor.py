@@ -35,13 +35,10 @@ from choreo.expr import ExpressionEngine
 from choreo.model.execution import Execution, StateRecord, TaskRun, TaskRunAttempt
 from choreo.model.flow import ConcurrencyBehavior, Flow, SlaBehavior, SlaType
 from choreo.model.labels import Label
-from choreo.model.state import State
+from choreo.model.state import FAILED_STATES, State
 from choreo.model.task import RetryBehavior, Task
 from choreo.model.walk import iter_plugins
 from choreo.plugins.core.flow.subflow import Subflow
-
-FAILED_STATES = frozenset({State.FAILED, State.KILLED})
-
 
 #: Wake-ups of SLA deadlines carry this prefix instead of a task-run id.
 SLA_PREFIX = "sla:"
@@ -62,6 +59,8 @@ class Work:
         self.changed = False
         #: Set by an Exit task: no new task run starts in this step's main resolution.
         self.halted = False
+        #: Conditions and loop values rendered in this step, by (task run, property): read once per step.
+        self.rendered: dict[tuple[str, str], Any] = {}
         self.tasks = executor.tasks_of(flow)
 
     # -- runs ---------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from choreo.engine.retry import next_attempt_at
 from choreo.errors import ChoreoError
 from choreo.model.durations import parse_duration
 from choreo.model.execution import StateRecord, TaskRun, TaskRunAttempt
-from choreo.model.state import State
+from choreo.model.state import FAILED_STATES, State
 from choreo.model.task import Task
 from choreo.plugins.core.condition.execution_status import ExecutionStatus
 from choreo.plugins.core.condition.expression import Expression as ExpressionCondition
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from choreo.engine.executor import Work
     from choreo.model.execution import TaskRun
 
-FAILED = frozenset({State.FAILED, State.KILLED})
 _FALSY = frozenset({"", "false", "0", "-0", "null", "none"})
 
 
@@ -126,7 +125,7 @@ def sequence(
                 return None
             continue
         states.append(current)
-        if current in FAILED:
+        if current in FAILED_STATES:
             failed = True
             if not parallel:
                 break
@@ -172,7 +171,7 @@ def closing_branches(
 ) -> State | None:
     """After a group of children ended in `state`: `errors` when it failed (the group stays failed), then `finally`
     whatever happened. None while these branches still run."""
-    if state in FAILED and errors and sequence(work, errors, parent, value) is None:
+    if state in FAILED_STATES and errors and sequence(work, errors, parent, value) is None:
         return None
     if finally_:
         after = sequence(work, finally_, parent, value)
@@ -185,11 +184,10 @@ def closing_branches(
 # -- flowable tasks -----------------------------------------------------------------------------------------------
 def _rendered(work: Work, task: Task, run: TaskRun, name: str, value: Any) -> Any:
     """Render a property once per step (conditions and loop values are re-read each step, as Kestra does)."""
-    cache = work.__dict__.setdefault("_rendered", {})
     key = (run.id, name)
-    if key not in cache:
-        cache[key] = work.render(value, task, run)
-    return cache[key]
+    if key not in work.rendered:
+        work.rendered[key] = work.render(value, task, run)
+    return work.rendered[key]
 
 
 def _int(work: Work, task: Task, run: TaskRun, name: str, value: Any) -> int:
@@ -257,7 +255,7 @@ def _working_directory(work: Work, task: WorkingDirectory, run: TaskRun, errors:
     if run.attempts:
         return None if not run.attempts[-1].state.current.is_terminal else run.state.current
     state = block(work, task.tasks, errors, finally_, run, None)
-    if state is None or not task.output_files or state in FAILED:
+    if state is None or not task.output_files or state in FAILED_STATES:
         return state
     work.new_attempt(task, run)
     return None
@@ -283,7 +281,7 @@ def _loop_until(work: Work, task: LoopUntil, run: TaskRun, errors: Any, finally_
     state = sequence(work, task.tasks, run, None, iteration=done)
     if state is None:
         return None
-    if state in FAILED:
+    if state in FAILED_STATES:
         return closing_branches(work, state, errors, None, run)
     count = done + 1
     run = work.put(run.model_copy(update={"outputs": {**(run.outputs or {}), "iterationCount": count}}))
@@ -341,7 +339,7 @@ def _for_each_item(work: Work, task: ForEachItem, run: TaskRun) -> State | None:
     split = work.find(run.id, f"{task.id}_split", run.value, run.iteration)
     if split is None or not split.state.current.is_terminal:
         return None
-    if split.state.current in FAILED:
+    if split.state.current in FAILED_STATES:
         return State.FAILED
     items = work.find(run.id, f"{task.id}_items", run.value, run.iteration)
     if items is None:
@@ -377,7 +375,7 @@ def _for_each_item(work: Work, task: ForEachItem, run: TaskRun) -> State | None:
         return None
     if not items.state.current.is_terminal:
         return None
-    if items.state.current in FAILED:
+    if items.state.current in FAILED_STATES:
         return items.state.current
     merge = work.find(run.id, f"{task.id}_merge", run.value, run.iteration)
     if merge is None:
@@ -399,7 +397,7 @@ def _item_ended(work: Work, run: TaskRun, event: SubflowEnded) -> None:
     ended = sum(count for state, count in iterations.items() if state not in ("CREATED", "RUNNING"))
     if ended >= int(outputs.get("numberOfBatches", 0)):
         parent = work.tasks.get(work.run(run.parent_task_run_id).task_id) if run.parent_task_run_id else None
-        failed = any(iterations.get(state.value, 0) for state in FAILED)
+        failed = any(iterations.get(state.value, 0) for state in FAILED_STATES)
         transmit = getattr(parent, "transmit_failed", True)
         final = State.FAILED if failed and transmit else State.SUCCESS
         work.set_state(run, final)
@@ -460,7 +458,7 @@ def _loop(work: Work, task: Any, run: TaskRun, errors: Any, finally_: Any) -> St
             active += 1
             continue
         states.append(state)
-        failed = failed or state in FAILED
+        failed = failed or state in FAILED_STATES
     if active:
         return None
     return closing_branches(work, worst(states), errors, finally_, run)
@@ -481,7 +479,7 @@ def _dag(work: Work, task: Dag, run: TaskRun, errors: Any, finally_: Any) -> Sta
                 child = work.set_state(child, allowed(node.task, resolved))
         if child is not None and child.state.current.is_terminal:
             done[node.task.id] = child.state.current
-            failed = failed or child.state.current in FAILED
+            failed = failed or child.state.current in FAILED_STATES
         elif child is not None:
             pending += 1
     for node in task.tasks:
@@ -489,7 +487,7 @@ def _dag(work: Work, task: Dag, run: TaskRun, errors: Any, finally_: Any) -> Sta
             continue
         if limit and pending >= limit:
             break
-        if all(done.get(dep) not in (None, *FAILED) for dep in node.depends_on or ()):
+        if all(done.get(dep) not in (None, *FAILED_STATES) for dep in node.depends_on or ()):
             child = work.create(node.task, run, None)
             if child.state.current.is_terminal:
                 done[node.task.id] = child.state.current
@@ -602,7 +600,7 @@ def subflow_ended(work: Work, event: SubflowEnded) -> None:
         _item_ended(work, run, event)
         return
     state = event.state
-    if state in FAILED or state == State.WARNING:
+    if state in FAILED_STATES or state == State.WARNING:
         state = state if getattr(task, "transmit_failed", True) else State.SUCCESS
     else:
         state = State.SUCCESS
@@ -610,7 +608,7 @@ def subflow_ended(work: Work, event: SubflowEnded) -> None:
     if event.outputs:
         outputs["outputs"] = event.outputs
     policy = work.retry_policy(task, run)
-    if state in FAILED and policy is not None:
+    if state in FAILED_STATES and policy is not None:
         at = next_attempt_at(policy, run, work.now)
         if at is not None:  # a new child execution, on a new attempt of this task run
             last = run.attempts[-1]

@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from choreo.errors import ChoreoError
 from choreo.model.execution import Execution, StateRecord, TaskRun, new_id
 from choreo.model.flow import Flow
-from choreo.model.state import State
+from choreo.model.state import FAILED_STATES, State
 from choreo.model.task import Task
 from choreo.model.walk import iter_plugins
 
 RESTARTABLE = frozenset({State.FAILED, State.KILLED, State.PAUSED, State.CANCELLED, State.WARNING})
-FAILED = frozenset({State.FAILED, State.KILLED})
 
 
 class OperationRefused(ChoreoError):
@@ -60,7 +59,7 @@ def restart(execution: Execution, flow: Flow, now: datetime | None = None) -> Ex
     by_id = {run.id: run for run in runs}
     restarted: set[str] = set()
     for run in runs:
-        if run.state.current in FAILED or run.state.current == State.PAUSED:
+        if run.state.current in FAILED_STATES or run.state.current == State.PAUSED:
             current: TaskRun | None = run
             while current is not None and current.id not in restarted:
                 restarted.add(current.id)

@@ -30,7 +30,7 @@ class State(enum.StrEnum):
 
     @property
     def is_failed(self) -> bool:
-        return self in (State.FAILED, State.KILLED)
+        return self in FAILED_STATES
 
 
 TERMINAL_STATES = frozenset(
@@ -45,3 +45,6 @@ TERMINAL_STATES = frozenset(
         State.RESUBMITTED,
     }
 )
+
+#: A group containing one of these has failed (its errors branch runs, a retry may apply).
+FAILED_STATES = frozenset({State.FAILED, State.KILLED})
