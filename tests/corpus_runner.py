@@ -27,7 +27,17 @@ from choreo.storage import LocalStorage, input_file_uri
 from corpus_support import compat_dir, expectations
 
 TIMEOUT_SECONDS = 20
-NOT_CHECKABLE_KEYS = ("operations", "scenarios", "setup", "requires", "triggeredOnly", "subflowOnly")
+NOT_CHECKABLE_KEYS = ("operations", "scenarios", "triggeredOnly", "subflowOnly")
+#: Preconditions the runner provides: Kestra's template feature, the template of with-template.yaml (described in
+#: words in expectations.yaml), KV entries.
+TEMPLATE_SOURCES = {
+    ("io.kestra.tests", "template"): (
+        "id: template\nnamespace: io.kestra.tests\ntasks:\n  - id: test\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: \"{{ parent.outputs.args['my-forward'] }}\"\n"
+    )
+}
+#: Inputs described in words that the runner produces: the id of a paused execution of a related flow.
+PAUSED_EXECUTION_INPUT = re.compile(r"<id of a PAUSED execution of (\S+)>")
 NOT_CHECKABLE_EXPECTED = ("trigger", "webhookCalls", "terminalStatesObserved", "flowOutputsSequence", "validation")
 
 _APP: Choreo | None = None
@@ -59,6 +69,12 @@ def checkable(entry: dict[str, Any]) -> str | None:
     for key in NOT_CHECKABLE_KEYS:
         if entry.get(key):
             return f"needs {key}"
+    requires = entry.get("requires") or {}
+    if set(requires) - {"config", "template"} or set(requires.get("config") or {}) - {"kestra.templates.enabled"}:
+        return "needs requires"
+    setup = entry.get("setup") or {}
+    if set(setup) - {"kv"} or (setup.get("kv") and not isinstance(setup["kv"], dict)):
+        return "needs setup"
     expected = entry["expected"]
     if expected.get("state") in ("unknown", "INVALID"):
         return "no asserted final state"
@@ -100,25 +116,40 @@ def _inputs(entry: dict[str, Any], flow: Flow, execution_id: str, storage: Local
     return values
 
 
+def _templates() -> dict[tuple[str, str], Flow]:
+    return {key: app().flows.load(source) for key, source in TEMPLATE_SOURCES.items()}
+
+
+def _key_values(entry: dict[str, Any]) -> MemoryKeyValues:
+    kv = MemoryKeyValues()
+    entry_kv = (entry.get("setup") or {}).get("kv")
+    if isinstance(entry_kv, dict):
+        kv.put(entry_kv["namespace"], entry_kv["key"], entry_kv["value"], None)
+    return kv
+
+
 def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
     flows = corpus_flows()
     flow = flows[(entry["namespace"], entry["id"])]
     storage = LocalStorage(tempfile.mkdtemp(prefix="choreo-compat-"))
     logs = MemoryLogs()
+    templates = _templates()
     worker = Worker(
         expressions=app().expressions,
         storage=storage,
-        kv=MemoryKeyValues(),
+        kv=_key_values(entry),
         secrets={},
         on_log=logs.on_log,
         logs=logs,
+        task_loader=app().load_task,
     )
     runner = LocalRunner(
-        Executor(app().expressions),
+        Executor(app().expressions, templates=lambda ns, template_id: templates.get((ns, template_id))),
         worker,
         flows=lambda ns, flow_id, revision: flows.get((ns, flow_id)),
         on_update=logs.on_update,
     )
+    before, entry = _paused_executions(entry, flows)
     execution_id = new_id()
     labels = {str(k): str(v) for k, v in (entry.get("executionLabels") or {}).items()}
     inputs = _inputs(entry, flow, execution_id, storage)
@@ -130,9 +161,27 @@ def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
         execution = new_execution(flow, inputs, labels=labels, execution_id=execution_id)
 
     async def bounded() -> Execution:
+        for related_flow, related in before:  # e.g. the paused execution that resume-execution.yaml resumes
+            await runner.execute(related_flow, related)
         return await asyncio.wait_for(runner.execute(flow, execution), TIMEOUT_SECONDS)
 
     return asyncio.run(bounded()), storage
+
+
+def _paused_executions(
+    entry: dict[str, Any], flows: dict[tuple[str, str], Flow]
+) -> tuple[list[tuple[Flow, Execution]], dict[str, Any]]:
+    """Executions of related flows that an input names in words, and the entry with their ids as inputs."""
+    found = []
+    inputs = dict(entry.get("inputs") or {})
+    for key, value in inputs.items():
+        match = PAUSED_EXECUTION_INPUT.fullmatch(str(value))
+        if match:
+            related_flow = next(f for f in flows.values() if f"{f.id}.yaml" == match[1])
+            related = new_execution(related_flow, {})
+            inputs[key] = related.id
+            found.append((related_flow, related))
+    return found, {**entry, "inputs": inputs}
 
 
 # -- matchers -----------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from choreo.expr import ExpressionEngine
 from choreo.model.loader import FlowLoader
+from choreo.model.task import Task
 from choreo.plugins.registry import PluginRegistry
 
 
@@ -39,3 +40,7 @@ class Choreo:
             check_template=self.expressions.check_syntax,
             worker_groups=self.settings.worker_groups,
         )
+
+    def load_task(self, text: str, namespace: str = "", flow_id: str = "") -> Task:
+        """A task from YAML (TemplatedTask): the worker's `task_loader`."""
+        return self.flows.load_task(text, namespace=namespace, flow_id=flow_id)

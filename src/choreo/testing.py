@@ -190,6 +190,20 @@ class FakeRunContext:
     def read_file(self, uri: str) -> bytes:
         return self._local_path(uri).read_bytes()
 
+    def purge_execution_files(self) -> list[str]:
+        """Delete every file this fake stored; their URIs."""
+        uris = sorted(
+            _URI_PREFIX + p.relative_to(self._storage).as_posix() for p in self._storage.rglob("*") if p.is_file()
+        )
+        shutil.rmtree(self._storage, ignore_errors=True)
+        return uris
+
+    def load_task(self, text: str) -> Any:
+        """A task from YAML, validated with the installed plugins (as the engine does)."""
+        from choreo.app import Choreo, Settings
+
+        return Choreo(Settings()).flows.load_task(text)
+
     def error_logs(self) -> list[dict[str, Any]]:
         """The ERROR lines logged so far (`errorLogs()` in templates)."""
         return [{"level": level, "message": message} for level, message in self.log_lines if level == "ERROR"]

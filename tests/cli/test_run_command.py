@@ -140,3 +140,21 @@ def test_kill_9_mid_flow_leaves_a_store_that_opens_and_shows_the_progress(tmp_pa
             ("first", State.SUCCESS),
             ("nap", State.RUNNING),
         ]
+
+
+def test_template_tasks_include_templates_from_the_templates_directory(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "greet.yaml").write_text(
+        "id: greet\nnamespace: company.team\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n"
+        '    message: "Hello {{ parent.outputs.args.who }}"\n'
+    )
+    (tmp_path / "main.yaml").write_text(
+        "id: main\nnamespace: company.team\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.flow.Template\n"
+        "    namespace: company.team\n    templateId: greet\n    args:\n      who: world\n"
+    )
+    done = run(tmp_path, str(tmp_path / "main.yaml"), "--templates", str(tmp_path / "templates"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Hello world" in done.stdout
+    missing = run(tmp_path, str(tmp_path / "main.yaml"))
+    assert missing.returncode == 1
+    assert "Can't find flow template 'company.team.greet'" in missing.stdout

@@ -39,6 +39,7 @@ def run_first_task(app, tmp_path, source: str, secrets: dict[str, str]):
         secrets=secrets,
         on_log=lambda execution_id, run_id, attempt, level, message: logs.append((level, message)),
         envs={},
+        task_loader=app.load_task,
     )
     result = asyncio.run(worker.run(command, flow, step.execution))
     return result, logs

@@ -14,9 +14,15 @@ def run(
     flows_dir: Annotated[
         Path | None, typer.Option("--flows", help="Where subflows are found (default: the flow's directory).")
     ] = None,
+    templates_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="Where the templates of (deprecated) Template tasks are found.", file_okay=False
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print only the execution document (Kestra's JSON).")] = False,
 ) -> None:
     """Run a flow to its end in this process; exit 0 for SUCCESS or WARNING, 1 otherwise."""
     from choreo.cli.running import run_flow
 
-    run_flow(flow_file, inputs, flows_dir, as_json)
+    run_flow(flow_file, inputs, flows_dir, as_json, templates_dir)

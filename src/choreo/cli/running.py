@@ -104,7 +104,9 @@ def _table(execution: Execution) -> Table:
     return table
 
 
-def run_flow(flow_file: Path, inputs: list[str] | None, flows_dir: Path | None, as_json: bool) -> None:
+def run_flow(
+    flow_file: Path, inputs: list[str] | None, flows_dir: Path | None, as_json: bool, templates_dir: Path | None = None
+) -> None:
     """Run the flow; raises typer.Exit with 0 for SUCCESS or WARNING, 1 otherwise."""
     console = Console(stderr=as_json, highlight=False, soft_wrap=True)
     choreo = Choreo()
@@ -116,6 +118,7 @@ def run_flow(flow_file: Path, inputs: list[str] | None, flows_dir: Path | None, 
         raise typer.Exit(1) from None
     flows = _load_flows(choreo, flows_dir or flow_file.parent)
     flows[(flow.namespace, flow.id)] = flow
+    templates = _load_flows(choreo, templates_dir) if templates_dir else {}  # a template reads as a flow
     home = choreo_home()
     storage = LocalStorage(home / "storage")
     store = Store.open(f"sqlite:///{home / 'choreo.db'}")
@@ -160,9 +163,10 @@ def run_flow(flow_file: Path, inputs: list[str] | None, flows_dir: Path | None, 
         secrets=secrets_from_env(),
         on_log=on_log,
         logs=recorder,
+        task_loader=choreo.load_task,
     )
     runner = LocalRunner(
-        Executor(choreo.expressions),
+        Executor(choreo.expressions, templates=lambda namespace, template_id: templates.get((namespace, template_id))),
         worker,
         flows=lambda namespace, flow_id, revision: flows.get((namespace, flow_id)),
         on_update=on_update,

@@ -14,8 +14,9 @@ from typing import Any, Protocol
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
 from choreo.model.execution import TaskRun
+from choreo.model.task import Task
 from choreo.plugins.context import TaskFailed
-from choreo.storage import LocalStorage, NamespaceFiles, task_file_uri
+from choreo.storage import FileNotFoundInStorage, LocalStorage, NamespaceFiles, execution_uri, task_file_uri
 
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
 
@@ -143,8 +144,10 @@ class TaskRunContext:
         min_log_level: str | None = None,
         shared_dir: Path | None = None,
         logs: LogReader | None = None,
+        task_loader: Callable[[str, str, str], Task] | None = None,
     ) -> None:
         self._expressions = expressions
+        self._task_loader = task_loader
         self._variables = variables
         self._run = run
         self._storage = storage
@@ -206,6 +209,23 @@ class TaskRunContext:
     def delete_file(self, uri: str) -> bool:
         """Delete a file of internal storage (storage.Delete); False when it did not exist."""
         return self._storage.delete(uri)
+
+    def purge_execution_files(self) -> list[str]:
+        """Delete every stored file of this execution; the URIs that were deleted."""
+        run = self._run
+        prefix = execution_uri(run.namespace, run.flow_id, run.execution_id)
+        try:
+            uris = [entry.uri for entry in self._storage.list(prefix, recursive=True) if not entry.is_dir]
+        except FileNotFoundInStorage:
+            return []
+        self._storage.delete_prefix(prefix)
+        return uris
+
+    def load_task(self, text: str) -> Task:
+        """A task from YAML (TemplatedTask), checked like a task of a flow; FlowInvalid names its problems."""
+        if self._task_loader is None:
+            raise TaskFailed("tasks cannot be loaded in this run", retryable=False)
+        return self._task_loader(text, self._run.namespace, self._run.flow_id)
 
     def metric(self, name: str, value: float, *, kind: str = "counter", tags: Mapping[str, str] | None = None) -> None:
         if self._emit_metric is not None:

@@ -108,6 +108,15 @@ class StartSubflow:
 
 
 @dataclass(frozen=True, slots=True)
+class ResumeExecution:
+    """Resume another, paused execution (execution.Resume); the runner answers with a TaskResult for the task run."""
+
+    task_run_id: str
+    execution_id: str
+    inputs: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SplitItems:
     """Split a stored file into batches (ForEachItem); the result comes back as a TaskResult of `task_run_id` with
     the batch URIs in `splits`."""
@@ -128,7 +137,7 @@ class LogLine:
     message: str
 
 
-Command = RunTask | WakeAt | CancelTask | StartSubflow | SplitItems | LogLine
+Command = RunTask | WakeAt | CancelTask | StartSubflow | ResumeExecution | SplitItems | LogLine
 
 
 @dataclass(slots=True)

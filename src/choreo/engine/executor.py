@@ -9,6 +9,7 @@ It does no I/O and never runs a task: the caller stores the execution and execut
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ from choreo.engine.retry import RetryPolicy, next_attempt_at
 from choreo.engine.variables import build_variables
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
+from choreo.expr.truth import truthy
 from choreo.model.execution import Execution, StateRecord, TaskRun, TaskRunAttempt
 from choreo.model.flow import ConcurrencyBehavior, Flow, SlaBehavior, SlaType
 from choreo.model.labels import Label
@@ -39,6 +41,7 @@ from choreo.model.state import FAILED_STATES, State
 from choreo.model.task import RetryBehavior, Task
 from choreo.model.walk import iter_plugins
 from choreo.plugins.core.flow.subflow import Subflow
+from choreo.plugins.core.flow.template import Template
 
 #: Wake-ups of SLA deadlines carry this prefix instead of a task-run id.
 SLA_PREFIX = "sla:"
@@ -129,7 +132,7 @@ class Work:
         condition = task.run_if
         if condition is not True and condition != "true":
             try:
-                go = flowables.truthy(self.render(condition, task, run))
+                go = truthy(self.render(condition, task, run))
             except ChoreoError as exc:
                 return self.fail(run, f"runIf of task '{task.id}' could not be evaluated: {exc}")
             if not go:
@@ -173,20 +176,40 @@ class Work:
         return self.set_state(run, State.FAILED)
 
 
-class Executor:
-    """Holds what the pure step needs: the expression engine and the environment variables templates see."""
+#: Finds a template for the (deprecated) Template task: (namespace, template id) → a flow-shaped document or None.
+TemplateSource = Callable[[str, str], Flow | None]
 
-    def __init__(self, expressions: ExpressionEngine, *, envs: dict[str, str] | None = None) -> None:
+
+class Executor:
+    """Holds what the pure step needs: the expression engine, the environment variables templates see, and where
+    the Template task finds its templates."""
+
+    def __init__(
+        self,
+        expressions: ExpressionEngine,
+        *,
+        envs: dict[str, str] | None = None,
+        templates: TemplateSource | None = None,
+    ) -> None:
         self.expressions = expressions
         self.envs = envs
+        self.templates = templates
         self._tasks: dict[int, tuple[Flow, dict[str, Task]]] = {}
 
+    def template(self, task: Template) -> Flow | None:
+        return self.templates(task.namespace, task.template_id) if self.templates is not None else None
+
     def tasks_of(self, flow: Flow) -> dict[str, Task]:
-        """Every task of the flow by id (ids are unique across the flow), computed once per flow object."""
+        """Every task of the flow by id (ids are unique across the flow) — those of the templates its Template
+        tasks include as well — computed once per flow object."""
         cached = self._tasks.get(id(flow))
         if cached is not None and cached[0] is flow:
             return cached[1]
         tasks = {plugin.id: plugin for _, plugin in iter_plugins(flow) if isinstance(plugin, Task)}
+        for task in [task for task in tasks.values() if isinstance(task, Template)]:
+            template = self.template(task)
+            if template is not None:
+                tasks.update((p.id, p) for _, p in iter_plugins(template) if isinstance(p, Task))
         if len(self._tasks) > 256:
             self._tasks.clear()
         self._tasks[id(flow)] = (flow, tasks)
@@ -320,10 +343,7 @@ class Executor:
     def _resume(self, work: Work, inputs: dict[str, Any] | None) -> None:
         if work.execution.state.current != State.PAUSED:
             return
-        for run in list(work.runs):
-            if run.state.current == State.PAUSED:
-                work.set_state(run, State.RUNNING)
-                work.set_state(work.run(run.id), State.SUCCESS, {"onResume": inputs} if inputs else None)
+        flowables.resume_paused(work, inputs)
         work.set_execution_state(State.RUNNING)
 
     # -- resolution ---------------------------------------------------------------------------------------------
@@ -355,7 +375,7 @@ class Executor:
             if sla.type != SlaType.EXECUTION_ASSERTION or sla.assert_ is None:
                 continue
             try:
-                holds = flowables.truthy(self.expressions.render_value(sla.assert_, work.variables()))
+                holds = truthy(self.expressions.render_value(sla.assert_, work.variables()))
             except ChoreoError as exc:
                 work.log(None, "ERROR", f"SLA '{sla.id}' could not be evaluated: {exc}")
                 holds = False

@@ -8,9 +8,10 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from choreo.engine.events import SplitItems, StartSubflow, SubflowEnded, WakeAt
+from choreo.engine.events import ResumeExecution, SplitItems, StartSubflow, SubflowEnded, WakeAt
 from choreo.engine.retry import next_attempt_at
 from choreo.errors import ChoreoError
+from choreo.expr.truth import truthy
 from choreo.model.durations import parse_duration
 from choreo.model.execution import StateRecord, TaskRun, TaskRunAttempt
 from choreo.model.state import FAILED_STATES, State
@@ -21,6 +22,9 @@ from choreo.plugins.core.condition.not_ import Not
 from choreo.plugins.core.condition.or_ import Or
 from choreo.plugins.core.execution.exit import Exit
 from choreo.plugins.core.execution.labels import Labels as LabelsTask
+from choreo.plugins.core.execution.resume import Resume as ResumeTask
+from choreo.plugins.core.execution.set_variables import SetVariables
+from choreo.plugins.core.execution.unset_variables import UnsetVariables
 from choreo.plugins.core.flow.allow_failure import AllowFailure
 from choreo.plugins.core.flow.dag import Dag
 from choreo.plugins.core.flow.each_parallel import EachParallel
@@ -34,24 +38,12 @@ from choreo.plugins.core.flow.pause import Pause
 from choreo.plugins.core.flow.sequential import Sequential
 from choreo.plugins.core.flow.subflow import Subflow
 from choreo.plugins.core.flow.switch import Switch
+from choreo.plugins.core.flow.template import Template
 from choreo.plugins.core.flow.working_directory import WorkingDirectory
 
 if TYPE_CHECKING:
     from choreo.engine.executor import Work
     from choreo.model.execution import TaskRun
-
-_FALSY = frozenset({"", "false", "0", "-0", "null", "none"})
-
-
-def truthy(value: Any) -> bool:
-    """Kestra's truth of a rendered condition: false, 0, "", "false", "0" and null are false."""
-    if value is None or value is False:
-        return False
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value != 0
-    if isinstance(value, str):
-        return value.strip().lower() not in _FALSY
-    return bool(value)
 
 
 def worst(states: list[State]) -> State:
@@ -75,7 +67,7 @@ def allowed(task: Task, state: State) -> State:
 
 def is_executor_side(task: Task) -> bool:
     """Runnable in Kestra's model but applied by the executor itself: it changes the execution."""
-    return isinstance(task, LabelsTask | Exit)
+    return isinstance(task, LabelsTask | Exit | SetVariables | UnsetVariables | ResumeTask)
 
 
 def loop_value(value: Any) -> str:
@@ -247,6 +239,11 @@ def _resolve(work: Work, task: Task, run: TaskRun) -> State | None:
         return _working_directory(work, task, run, errors, finally_)
     if isinstance(task, Sequential | AllowFailure):
         return block(work, task.tasks, errors, finally_, run, None)
+    if isinstance(task, Template):
+        template = work.executor.template(task)
+        if template is None:
+            raise ChoreoError(f"Can't find flow template '{task.namespace}.{task.template_id}'")
+        return block(work, template.tasks, [*(template.errors or ()), *(errors or ())], None, run, None)
     raise ChoreoError(f"the task type '{task.type}' cannot run yet in Choreo")
 
 
@@ -510,6 +507,10 @@ def on_start(work: Work, task: Task, run: TaskRun) -> TaskRun:
             return _apply_labels(work, task, run)
         if isinstance(task, Exit):
             return _exit(work, task, run)
+        if isinstance(task, SetVariables | UnsetVariables):
+            return _change_variables(work, task, run)
+        if isinstance(task, ResumeTask):
+            return _resume_execution(work, task, run)
         if isinstance(task, Subflow):
             return _start_subflow(work, task, run)
         if isinstance(task, Pause):
@@ -518,6 +519,11 @@ def on_start(work: Work, task: Task, run: TaskRun) -> TaskRun:
             return work.put(run.model_copy(update={"outputs": {"iterationCount": 0}}))
         if isinstance(task, ForEachItem):
             return _split_items(work, task, run)
+        if isinstance(task, Template):
+            if work.executor.template(task) is None:
+                return work.fail(run, f"Can't find flow template '{task.namespace}.{task.template_id}'")
+            args = work.render(task.args or {}, task, run)
+            return work.put(run.model_copy(update={"outputs": {"args": args}}))
     except ChoreoError as exc:
         return work.fail(run, f"task '{task.id}' failed: {exc}")
     return run
@@ -545,6 +551,76 @@ def _apply_labels(work: Work, task: LabelsTask, run: TaskRun) -> TaskRun:
         update={"labels": tuple(Label(key=k, value=v) for k, v in labels.items())}
     )
     return work.set_state(run, State.SUCCESS)
+
+
+def _change_variables(work: Work, task: SetVariables | UnsetVariables, run: TaskRun) -> TaskRun:
+    """SetVariables merges rendered values into the execution's variables (over the flow's `variables`);
+    UnsetVariables removes names. Both change what `{{ vars.* }}` reads for the rest of the execution."""
+    current = {**(work.flow.variables or {}), **(work.execution.variables or {})}
+    if isinstance(task, SetVariables):
+        values = work.render(task.variables, task, run)
+        if not isinstance(values, dict):
+            raise ChoreoError(f"variables must render to a map, got {type(values).__name__}")
+        if not truthy(work.render(task.overwrite, task, run)):
+            taken = sorted(name for name in values if name in current)
+            if taken:
+                raise ChoreoError(f"`{'`, `'.join(taken)}` already exist(s) and overwrite is false")
+        current = _deep_merge(current, values)
+    else:
+        names = work.render(task.variables, task, run)
+        names = [names] if isinstance(names, str) else list(names or ())
+        missing = [name for name in names if not _pop_path(current, str(name))]
+        if missing and not truthy(work.render(task.ignore_missing, task, run)):
+            raise ChoreoError(f"variable(s) `{'`, `'.join(map(str, missing))}` not found")
+    work.execution = work.execution.model_copy(update={"variables": current})
+    return work.set_state(run, State.SUCCESS)
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        merged[key] = _deep_merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
+
+
+def _pop_path(variables: dict[str, Any], path: str) -> bool:
+    """Remove `a.b.c` from nested maps (copying the maps on the way); False when it was not there."""
+    head, _, rest = path.partition(".")
+    if head not in variables:
+        return False
+    if not rest:
+        del variables[head]
+        return True
+    child = variables[head]
+    if not isinstance(child, dict):
+        return False
+    variables[head] = child = dict(child)
+    return _pop_path(child, rest)
+
+
+def _resume_execution(work: Work, task: ResumeTask, run: TaskRun) -> TaskRun:
+    """Resume a paused execution: this one (its paused branches) at once, another through the runner."""
+    rendered = work.render({"executionId": task.execution_id, "inputs": task.inputs}, task, run)
+    target = rendered["executionId"] or work.execution.id
+    inputs = rendered["inputs"] if isinstance(rendered["inputs"], dict) else None
+    if target == work.execution.id:
+        if not resume_paused(work, inputs):
+            raise ChoreoError(f"execution {target} has no paused task to resume")
+        return work.set_state(run, State.SUCCESS)
+    attempt = TaskRunAttempt(state=StateRecord.new(State.RUNNING, work.now))
+    run = work.put(run.model_copy(update={"attempts": (*run.attempts, attempt)}))
+    work.commands.append(ResumeExecution(run.id, str(target), inputs))
+    return run
+
+
+def resume_paused(work: Work, inputs: dict[str, Any] | None) -> int:
+    """End every PAUSED task run as resumed (SUCCESS, `onResume` outputs); how many there were."""
+    paused = [run for run in work.runs if run.state.current == State.PAUSED]
+    for run in paused:
+        resumed = work.set_state(run, State.RUNNING)
+        work.set_state(resumed, State.SUCCESS, {"onResume": inputs} if inputs else None)
+    return len(paused)
 
 
 def _exit(work: Work, task: Exit, run: TaskRun) -> TaskRun:

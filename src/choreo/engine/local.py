@@ -16,6 +16,8 @@ from choreo.engine.events import (
     CancelTask,
     Event,
     LogLine,
+    Resume,
+    ResumeExecution,
     RunTask,
     SplitItems,
     Start,
@@ -40,6 +42,8 @@ CORRELATION_ID = "system.correlationId"
 
 #: Finds a flow for a Subflow task: (namespace, flow id, revision) → Flow or None.
 FlowSource = Callable[[str, str, int | None], Flow | None]
+#: Finds a stored execution that this runner does not hold (execution.Resume of an earlier run), with its flow.
+ExecutionSource = Callable[[str], tuple[Execution, Flow] | None]
 
 
 def new_execution(
@@ -84,10 +88,12 @@ class LocalRunner:
         flows: FlowSource,
         on_update: Callable[[Execution], None] = lambda execution: None,
         on_log: Callable[[str, str | None, int, str, str], None] | None = None,
+        executions: ExecutionSource | None = None,
     ) -> None:
         self.executor = executor
         self.worker = worker
         self.flows = flows
+        self.stored_executions = executions
         self.on_update = on_update
         self.on_log = on_log or worker.on_log
         self._queue: asyncio.Queue[tuple[str, Event]] = asyncio.Queue()
@@ -203,10 +209,26 @@ class LocalRunner:
                 running.cancel()
         elif isinstance(command, StartSubflow):
             self._start_subflow(execution, command)
+        elif isinstance(command, ResumeExecution):
+            self._queue.put_nowait((execution.id, self._resume_other(execution, command)))
         elif isinstance(command, SplitItems):
             self._queue.put_nowait((execution.id, self._split(execution, command)))
         elif isinstance(command, LogLine):
             self.on_log(execution.id, command.task_run_id, 0, command.level, command.message)
+
+    def _resume_other(self, execution: Execution, command: ResumeExecution) -> TaskResult:
+        """execution.Resume of another execution: resume it if it is paused; the task fails otherwise."""
+        target = self._executions.get(command.execution_id)
+        if target is None and self.stored_executions is not None:
+            found = self.stored_executions(command.execution_id)
+            if found is not None:
+                target = self._executions[command.execution_id] = found
+        if target is None or target[0].state.current != State.PAUSED:
+            why = "does not exist" if target is None else f"is {target[0].state.current.value}, not PAUSED"
+            self.on_log(execution.id, command.task_run_id, 1, "ERROR", f"execution {command.execution_id} {why}")
+            return TaskResult(command.task_run_id, State.FAILED, retryable=False)
+        self._queue.put_nowait((command.execution_id, Resume(command.inputs)))
+        return TaskResult(command.task_run_id, State.SUCCESS)
 
     def _split(self, execution: Execution, command: SplitItems) -> TaskResult:
         """Cut a stored file into batches of lines (rows) or into `partitions`, each stored under the split task run."""

@@ -117,3 +117,48 @@ def replay(execution: Execution, task_run_id: str | None = None, now: datetime |
         original_id=execution.original_id or execution.id,
         trigger=execution.trigger,
     )
+
+
+#: The states a task run can be set to by hand (Kestra's "change status" of a task run).
+SETTABLE_TASK_RUN_STATES = frozenset({State.SUCCESS, State.WARNING, State.FAILED, State.KILLED, State.CANCELLED})
+
+
+def change_task_run_state(
+    execution: Execution, flow: Flow, task_run_id: str, state: State, now: datetime | None = None
+) -> Execution:
+    """Set a task run to `state` by hand; its flowable ancestors are reopened (RUNNING) and a terminal execution
+    goes back to RESTARTED, so the executor resumes from there as if the task had ended that way."""
+    now = now or datetime.now(UTC)
+    if state not in SETTABLE_TASK_RUN_STATES:
+        allowed = ", ".join(sorted(s.value for s in SETTABLE_TASK_RUN_STATES))
+        raise OperationRefused(f"a task run cannot be set to {state.value} (allowed: {allowed})")
+    if not (execution.state.current.is_terminal or execution.state.current == State.PAUSED):
+        raise OperationRefused(
+            f"execution {execution.id} is {execution.state.current.value}; "
+            "only an ended or paused execution can have a task run changed"
+        )
+    by_id = {run.id: run for run in execution.task_run_list}
+    target = by_id.get(task_run_id)
+    if target is None:
+        raise OperationRefused(f"task run {task_run_id} is not part of execution {execution.id}")
+    if target.state.current == state:
+        raise OperationRefused(f"task run {task_run_id} is already {state.value}")
+    ancestors: set[str] = set()
+    parent = target.parent_task_run_id
+    while parent is not None and parent in by_id:
+        ancestors.add(parent)
+        parent = by_id[parent].parent_task_run_id
+    runs = []
+    for run in execution.task_run_list:
+        if run.id == task_run_id:
+            run = run.with_state(state, now)
+            if run.attempts:
+                last = run.attempts[-1].model_copy(update={"state": run.attempts[-1].state.to(state, now)})
+                run = run.model_copy(update={"attempts": (*run.attempts[:-1], last)})
+        elif run.id in ancestors:
+            run = run.with_state(State.RUNNING, now)
+        runs.append(run)
+    next_state = State.RUNNING if execution.state.current == State.PAUSED else State.RESTARTED
+    return execution.model_copy(
+        update={"task_run_list": tuple(runs), "state": execution.state.to(next_state, now), "outputs": None}
+    )

@@ -104,7 +104,7 @@ def build_variables(
         "inputs": execution.inputs,
         "outputs": outputs,
         "tasks": states,
-        "vars": flow.variables or {},
+        "vars": {**(flow.variables or {}), **execution.variables} if execution.variables else flow.variables or {},
         "labels": labels,
         "envs": dict(envs) if envs is not None else environment_variables(),
         "globals": {},

@@ -26,11 +26,14 @@ from choreo.model.durations import format_duration, parse_duration
 from choreo.model.execution import Execution
 from choreo.model.flow import Flow
 from choreo.model.state import State
+from choreo.model.task import Task
 from choreo.plugins.context import TaskFailed
 from choreo.storage import LocalStorage
 
 #: (execution id, task run id, attempt, level, message)
 LogSink = Callable[[str, str | None, int, str, str], None]
+#: (YAML, namespace, flow id) → a task checked like a task of a flow (TemplatedTask's `spec`).
+TaskLoader = Callable[[str, str, str], Task]
 
 
 class Worker:
@@ -44,8 +47,10 @@ class Worker:
         on_log: LogSink,
         envs: dict[str, str] | None = None,
         logs: LogReader | None = None,
+        task_loader: TaskLoader | None = None,
     ) -> None:
         self.expressions = expressions
+        self.task_loader = task_loader
         self.logs = logs
         self.storage = storage
         self.kv = kv
@@ -85,6 +90,7 @@ class Worker:
             min_log_level=task.log_level.value if task.log_level else None,
             shared_dir=shared_dir,
             logs=self.logs,
+            task_loader=self.task_loader,
         )
         runner = getattr(task, "run", None)
         if runner is None:

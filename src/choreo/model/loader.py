@@ -380,6 +380,26 @@ class FlowLoader:
     def load_file(self, path: str | FsPath) -> Flow:
         return self.load(FsPath(path).read_text(encoding="utf-8"), str(path))
 
+    def load_task(self, text: str, *, namespace: str = "", flow_id: str = "", where: str = "spec") -> Task:
+        """One task from its YAML (`type` and properties; an `id` is optional), for TemplatedTask.
+        FlowInvalid names every problem, at lines of `text` (reported as `where`)."""
+        try:
+            doc = parse_yaml(text, max_bytes=self.max_bytes)
+        except YamlInvalid as exc:
+            raise FlowInvalid(
+                [Violation(format_path(p.path), p.message, p.line, p.column, where) for p in exc.problems]
+            ) from None
+        data = doc.data
+        if isinstance(data, dict) and "id" not in data:
+            data = {"id": "templated", **data}
+        scope = ValidationScope(flow_id=flow_id, namespace=namespace, worker_groups=self.worker_groups)
+        session = _Session(doc, where, self.resolver, self.check_template, scope)
+        task = session.build_plugin("task", data, ())
+        if any(v.severity == "error" for v in session.violations):
+            raise FlowInvalid(session.violations)
+        assert isinstance(task, Task)
+        return task
+
     def validate(self, text: str, filename: str | None = None) -> LoadResult:
         """Every violation of the document, and the flow when there is no error."""
         try:

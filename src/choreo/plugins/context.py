@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from choreo.model.task import Task
 
 
 class TaskFailed(Exception):
@@ -99,6 +102,14 @@ class RunContext(Protocol):
     def kv_delete(self, key: str, namespace: str | None = None) -> bool: ...
 
     def kv_keys(self, prefix: str | None = None, namespace: str | None = None) -> list[str]: ...
+
+    def load_task(self, text: str) -> Task:
+        """A task from its YAML (`type` and properties), validated like a task of a flow (TemplatedTask)."""
+        ...
+
+    def purge_execution_files(self) -> list[str]:
+        """Delete every internal-storage file of the current execution; the URIs deleted."""
+        ...
 
     def fetch_logs(
         self, execution_id: str | None = None, task_ids: list[str] | None = None, min_level: str = "INFO"

@@ -184,7 +184,7 @@ def test_storage_tasks(build):
     dedup = build("id: d\ntype: io.kestra.plugin.core.storage.DeduplicateItems\nfrom: kestra:///f\nexpr: '{{ id }}'")
     assert dedup.expr == "{{ id }}"
     purge = build("id: p\ntype: io.kestra.core.tasks.storages.PurgeExecution")
-    assert purge.include_child_executions is False
+    assert type(purge).__name__ == "PurgeCurrentExecutionFiles"
 
 
 def test_http_request_and_download(build):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from pydantic import Field
+import asyncio
+from typing import Any, ClassVar
 
 from choreo.model.task import Task
-from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext
 
 
 class PurgeCurrentExecutionFiles(Task):
@@ -25,9 +24,7 @@ class PurgeCurrentExecutionFiles(Task):
         "io.kestra.plugin.core.storage.PurgeExecution",
     )
 
-    include_child_executions: Dynamic[bool] = Field(
-        default=False, description="Also delete the files of the child executions (subflows)."
-    )
-    include_states: Dynamic[bool] = Field(
-        default=False, description="Also delete the state files written by state.Set tasks."
-    )
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        uris = await asyncio.to_thread(ctx.purge_execution_files)
+        ctx.logger.info(f"Deleted {len(uris)} file(s) of the execution")
+        return {"uris": uris}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
+from choreo.errors import FlowInvalid
 from choreo.model.task import Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext, TaskFailed
 
 
 class TemplatedTask(Task):
@@ -30,3 +32,16 @@ class TemplatedTask(Task):
         "other than TemplatedTask.",
         examples=["type: io.kestra.plugin.core.log.Log\nmessage: hello"],
     )
+
+    async def run(self, ctx: RunContext) -> Any:
+        spec = ctx.render(self.spec)
+        if not isinstance(spec, str):
+            raise TaskFailed(f"spec must render to YAML text, got {type(spec).__name__}", retryable=False)
+        try:
+            task = ctx.load_task(spec)
+        except FlowInvalid as exc:
+            raise TaskFailed(f"the rendered spec is not a valid task:\n{exc}", retryable=False) from None
+        runner = getattr(task, "run", None)
+        if isinstance(task, TemplatedTask) or task.task_kind != "runnable" or runner is None:
+            raise TaskFailed(f"the rendered spec must be a runnable task, got '{task.type}'", retryable=False)
+        return await runner(ctx)
