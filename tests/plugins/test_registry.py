@@ -63,3 +63,36 @@ def test_suggestions_for_typos_only_when_close():
     assert registry.suggest("task", "io.kestra.plugin.core.log.Lgo") == "io.kestra.plugin.core.log.Log"
     assert registry.suggest("task", "io.kestra.plugin.core.flow.Paralel") == "io.kestra.plugin.core.flow.Parallel"
     assert registry.suggest("task", "io.kestra.plugin.core.debug.MissingOne") is None
+
+
+def test_each_generated_index_matches_its_catalog():
+    """`python -m choreo.plugins.index` regenerates them after a plugin is added or renamed."""
+    from choreo.plugins import core, scripts
+    from choreo.plugins.core import catalog as core_catalog
+    from choreo.plugins.index import index_of
+    from choreo.plugins.scripts import catalog as scripts_catalog
+
+    assert [tuple(e) for e in core.INDEX] == index_of(core_catalog.PLUGINS)
+    assert [tuple(e) for e in scripts.INDEX] == index_of(scripts_catalog.PLUGINS)
+
+
+def test_indexed_types_are_imported_only_when_first_resolved():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from choreo.plugins.registry import PluginRegistry\n"
+        "r = PluginRegistry.from_entry_points()\n"
+        "assert 'choreo.plugins.core.http.request' not in sys.modules\n"
+        "assert 'io.kestra.plugin.core.http.Request' in r.names('task')\n"
+        "assert r.resolve('task', 'io.kestra.core.tasks.log.Log').type_name == 'io.kestra.plugin.core.log.Log'\n"
+        "assert 'choreo.plugins.core.http.request' not in sys.modules\n"
+        "assert r.resolve('task', 'io.kestra.plugin.core.http.Request').__name__ == 'Request'\n"
+        "assert r.resolve('task', 'nope') is None\n"
+        "print(len(r), len(list(r.classes())))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    count, classes = map(int, done.stdout.split())
+    assert count == classes > 80

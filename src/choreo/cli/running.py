@@ -116,8 +116,15 @@ def run_flow(
         for violation in exc.errors:
             console.print(f"[red]{escape(str(violation))}[/red]")
         raise typer.Exit(1) from None
-    flows = _load_flows(choreo, flows_dir or flow_file.parent)
-    flows[(flow.namespace, flow.id)] = flow
+    flows: dict[tuple[str, str], Flow] = {}
+
+    def find_flow(namespace: str, flow_id: str, revision: int | None) -> Flow | None:
+        """Subflows: the directory is read when a Subflow first needs it (most runs never do)."""
+        if not flows:
+            flows.update(_load_flows(choreo, flows_dir or flow_file.parent))
+            flows[(flow.namespace, flow.id)] = flow
+        return flows.get((namespace, flow_id))
+
     templates = _load_flows(choreo, templates_dir) if templates_dir else {}  # a template reads as a flow
     home = choreo_home()
     storage = LocalStorage(home / "storage")
@@ -168,7 +175,7 @@ def run_flow(
     runner = LocalRunner(
         Executor(choreo.expressions, templates=lambda namespace, template_id: templates.get((namespace, template_id))),
         worker,
-        flows=lambda namespace, flow_id, revision: flows.get((namespace, flow_id)),
+        flows=find_flow,
         on_update=on_update,
     )
     if live is not None:

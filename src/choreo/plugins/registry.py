@@ -5,7 +5,9 @@ Third-party packages add types by declaring, in their `pyproject.toml`:
     [project.entry-points."choreo.plugins"]
     mycompany = "mycompany_choreo:PLUGINS"     # a sequence of plugin classes (or a function returning one)
 
-Importing a plugin module registers nothing; the registry is built explicitly.
+An entry point may instead name an index — `(kind, type name, aliases, "module:Class")` tuples, see
+`choreo.plugins.index` — whose classes are imported only when a flow first uses their type. Importing a plugin
+module registers nothing; the registry is built explicitly.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from choreo.errors import ChoreoError
 from choreo.model.plugin import PluginModel
 from choreo.model.types import PluginKind
+from choreo.plugins.index import load
 
 ENTRY_POINT_GROUP = "choreo.plugins"
 
@@ -39,6 +42,14 @@ class PluginRegistry:
             "runner": {},
         }
         self._classes: list[PluginClass] = []
+        #: Indexed types not imported yet: kind → name or alias → "module:Class".
+        self._lazy: dict[PluginKind, dict[str, str]] = {"task": {}, "trigger": {}, "condition": {}, "runner": {}}
+        self._canonical: dict[PluginKind, set[str]] = {
+            "task": set(),
+            "trigger": set(),
+            "condition": set(),
+            "runner": set(),
+        }
         for plugin in plugins:
             self.register(plugin)
 
@@ -48,12 +59,25 @@ class PluginRegistry:
         registry = cls()
         for entry in sorted(entry_points(group=group), key=lambda e: e.name):
             loaded: Any = entry.load()
-            plugins: Sequence[PluginClass] = loaded() if callable(loaded) and not isinstance(loaded, type) else loaded
+            plugins: Sequence[Any] = loaded() if callable(loaded) and not isinstance(loaded, type) else loaded
             if isinstance(plugins, type):
                 plugins = [plugins]
             for plugin in plugins:
-                registry.register(plugin)
+                if isinstance(plugin, tuple):
+                    registry.register_lazy(*plugin)
+                else:
+                    registry.register(plugin)
         return registry
+
+    def register_lazy(self, kind: PluginKind, type_name: str, aliases: Sequence[str], target: str) -> None:
+        """Declare a type whose class (`module:Class`) is imported when it is first resolved."""
+        for name in (type_name, *aliases):
+            existing = self._by_name[kind].get(name)
+            claimed = self._lazy[kind].get(name)
+            if (existing is not None and _target(existing) != target) or (claimed is not None and claimed != target):
+                raise PluginConflict(f"type '{name}' is declared by both {claimed or _target(existing)} and {target}")
+            self._lazy[kind][name] = target
+        self._canonical[kind].add(type_name)
 
     def register(self, plugin: PluginClass) -> None:
         if not plugin.type_name:
@@ -61,18 +85,26 @@ class PluginRegistry:
         names = self._by_name[plugin.plugin_kind]
         for name in (plugin.type_name, *plugin.aliases):
             existing = names.get(name)
+            claimed = self._lazy[plugin.plugin_kind].get(name)
+            if claimed is not None and claimed != _target(plugin):
+                raise PluginConflict(f"type '{name}' is declared by both {claimed} and {_target(plugin)}")
             if existing is not None and existing is not plugin:
                 raise PluginConflict(
                     f"type '{name}' is declared by both {existing.__module__}.{existing.__qualname__} "
                     f"and {plugin.__module__}.{plugin.__qualname__}"
                 )
             names[name] = plugin
+        self._canonical[plugin.plugin_kind].add(plugin.type_name)
         if plugin not in self._classes:
             self._classes.append(plugin)
 
     def resolve(self, kind: PluginKind, name: str) -> PluginClass | None:
-        """The class for a type name or alias, or None."""
-        return self._by_name[kind].get(name)
+        """The class for a type name or alias (imported now if it was only indexed), or None."""
+        found = self._by_name[kind].get(name)
+        if found is None and name in self._lazy[kind]:
+            found = load(self._lazy[kind][name])
+            self.register(found)
+        return found
 
     def suggest(self, kind: PluginKind, name: str) -> str | None:
         """The registered type name closest to `name`, for 'did you mean' hints."""
@@ -80,16 +112,25 @@ class PluginRegistry:
 
     def names(self, kind: PluginKind, *, include_aliases: bool = True) -> list[str]:
         if include_aliases:
-            return sorted(self._by_name[kind])
-        return sorted({cls.type_name for cls in self._by_name[kind].values()})
+            return sorted(set(self._by_name[kind]) | set(self._lazy[kind]))
+        return sorted(self._canonical[kind])
 
     def classes(self, kind: PluginKind | None = None) -> Iterator[PluginClass]:
+        """Every plugin class (indexed ones are imported)."""
+        for each_kind, names in self._lazy.items():
+            if kind is None or each_kind == kind:
+                for name in list(names):
+                    self.resolve(each_kind, name)
         for plugin in self._classes:
             if kind is None or plugin.plugin_kind == kind:
                 yield plugin
 
     def __len__(self) -> int:
-        return len(self._classes)
+        return sum(len(names) for names in self._canonical.values())
+
+
+def _target(plugin: PluginClass) -> str:
+    return f"{plugin.__module__}:{plugin.__qualname__}"
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

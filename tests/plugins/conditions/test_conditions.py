@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from choreo.model.condition import Condition
 from choreo.model.plugin import PluginModel, ValidationScope
 from choreo.model.state import State
-from choreo.plugins.core.condition import (
+from choreo.plugins.core.catalog import (
     CONDITIONS,
     DateTimeBetween,
     DayWeek,

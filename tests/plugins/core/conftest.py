@@ -12,7 +12,7 @@ from choreo.model.loader import FlowLoader
 from choreo.model.plugin import PluginModel
 from choreo.model.types import PluginKind, PluginSlot, SlotShape
 from choreo.model.walk import field_plans
-from choreo.plugins.core import TASKS
+from choreo.plugins.core.catalog import TASKS
 from choreo.plugins.registry import PluginRegistry
 
 #: Every installed type: examples may nest script tasks and task runners in core flowables.

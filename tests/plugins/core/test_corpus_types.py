@@ -11,7 +11,7 @@ import yaml
 
 from choreo.model.types import PluginSlot
 from choreo.model.walk import field_plans, slot_items
-from choreo.plugins.core import TASKS
+from choreo.plugins.core.catalog import TASKS
 from choreo.plugins.registry import PluginRegistry
 from corpus_support import compat_dir
 

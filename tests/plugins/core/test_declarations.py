@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from choreo.model.plugin import PluginModel
 from choreo.model.task import Task
 from choreo.model.walk import iter_plugins
-from choreo.plugins.core import PLUGINS, TASKS
+from choreo.plugins.core.catalog import PLUGINS, TASKS
 from choreo.plugins.registry import PluginRegistry
 from choreo.plugins.schema import flow_schema
 

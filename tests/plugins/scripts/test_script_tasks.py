@@ -15,7 +15,7 @@ from choreo.model.plugin import PluginModel, ValidationScope
 from choreo.plugins.core.parts import FileExistBehavior
 from choreo.plugins.core.runner.process import Process
 from choreo.plugins.registry import PluginRegistry
-from choreo.plugins.scripts import PLUGINS, RUNNERS, TASKS
+from choreo.plugins.scripts.catalog import PLUGINS, RUNNERS, TASKS
 from choreo.plugins.scripts.exec import DEFAULT_INTERPRETER, RunnerType, TargetOS
 from choreo.plugins.scripts.python._base import PackageManager
 from choreo.plugins.scripts.python.commands import Commands as PythonCommands

@@ -15,12 +15,11 @@ from choreo.model.condition import Condition
 from choreo.model.plugin import PluginModel
 from choreo.model.task import Task, TaskRunner
 from choreo.model.trigger import Trigger
-from choreo.plugins.core.condition import CONDITIONS
-from choreo.plugins.core.trigger import TRIGGERS
+from choreo.plugins.core.catalog import CONDITIONS, TRIGGERS
 from choreo.plugins.registry import PluginRegistry
 from choreo.plugins.schema import flow_schema
-from choreo.plugins.scripts import PLUGINS as SCRIPT_PLUGINS
-from choreo.plugins.scripts import RUNNERS, TASKS
+from choreo.plugins.scripts.catalog import PLUGINS as SCRIPT_PLUGINS
+from choreo.plugins.scripts.catalog import RUNNERS, TASKS
 
 ALL = [*TRIGGERS, *CONDITIONS, *SCRIPT_PLUGINS]
 BASES: dict[str, type[PluginModel]] = {"trigger": Trigger, "condition": Condition, "task": Task, "runner": TaskRunner}

@@ -8,9 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from choreo.model.state import State
-from choreo.plugins.core.condition import ExecutionFlow, ExecutionStatus
+from choreo.plugins.core.catalog import ExecutionFlow, ExecutionStatus, Flow
 from choreo.plugins.core.condition._time_window import TimeWindowType
-from choreo.plugins.core.trigger import Flow
 from choreo.plugins.core.trigger.flow import FilterField, FilterType, Operand
 from plugins.triggers.trigger_helpers import problems, trigger
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
+from choreo.plugins.core.catalog import HttpTrigger
 from choreo.plugins.core.http.options import BearerAuth
-from choreo.plugins.core.trigger import HttpTrigger
 from plugins.triggers.trigger_helpers import problems, trigger
 
 

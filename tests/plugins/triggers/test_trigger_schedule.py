@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cronsim import CronSim
 
-from choreo.plugins.core.condition import DayWeekInMonth, ExecutionStatus
-from choreo.plugins.core.trigger import Schedule
+from choreo.plugins.core.catalog import DayWeekInMonth, ExecutionStatus, Schedule
 from choreo.plugins.core.trigger.schedule import RecoverMissedSchedules
 from plugins.triggers.trigger_helpers import problems, trigger
 

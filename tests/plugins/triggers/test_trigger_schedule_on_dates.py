@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from choreo.plugins.core.trigger import ScheduleOnDates
+from choreo.plugins.core.catalog import ScheduleOnDates
 from choreo.plugins.core.trigger.schedule import RecoverMissedSchedules
 from plugins.triggers.trigger_helpers import problems, trigger
 

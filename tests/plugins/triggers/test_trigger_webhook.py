@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from choreo.plugins.core.condition import Expression
-from choreo.plugins.core.trigger import Webhook
+from choreo.plugins.core.catalog import Expression, Webhook
 from choreo.plugins.core.trigger.webhook import FetchType
 from plugins.triggers.trigger_helpers import problems, trigger
 

@@ -9,10 +9,9 @@ import yaml
 from choreo.model.plugin import PluginModel, ValidationScope
 from choreo.model.types import PluginKind, PluginSlot
 from choreo.model.walk import field_plans
-from choreo.plugins.core.condition import CONDITIONS
-from choreo.plugins.core.trigger import TRIGGERS
+from choreo.plugins.core.catalog import CONDITIONS, TRIGGERS
 from choreo.plugins.registry import PluginRegistry
-from choreo.plugins.scripts import PLUGINS as SCRIPT_PLUGINS
+from choreo.plugins.scripts.catalog import PLUGINS as SCRIPT_PLUGINS
 
 REGISTRY = PluginRegistry([*TRIGGERS, *CONDITIONS, *SCRIPT_PLUGINS])
 

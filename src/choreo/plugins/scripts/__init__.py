@@ -1,28 +1,11 @@
-"""Script tasks (`io.kestra.plugin.scripts.*`) and the task runners they run on.
+"""Script tasks (`io.kestra.plugin.scripts.*`) and the task runners they run on (the core `Process` runner, and
+`Docker`, declared so that Kestra flows validate).
 
-`PLUGINS` is what the `choreo.plugins` entry point exposes: the script tasks and the runners (the core `Process`
-runner, and `Docker`, declared so that Kestra flows validate).
+`INDEX` (generated from `catalog.PLUGINS`) is what the `choreo.plugins` entry point exposes.
 """
 
 from __future__ import annotations
 
-from choreo.plugins.core.runner.process import Process
-from choreo.plugins.scripts.python.commands import Commands as PythonCommands
-from choreo.plugins.scripts.python.script import Script as PythonScript
-from choreo.plugins.scripts.runner.docker.docker import Docker
-from choreo.plugins.scripts.shell.commands import Commands as ShellCommands
-from choreo.plugins.scripts.shell.script import Script as ShellScript
+from choreo.plugins.scripts._index import INDEX
 
-TASKS = [
-    PythonCommands,
-    PythonScript,
-    ShellCommands,
-    ShellScript,
-]
-
-RUNNERS = [
-    Docker,
-    Process,
-]
-
-PLUGINS = [*TASKS, *RUNNERS]
+__all__ = ["INDEX"]
