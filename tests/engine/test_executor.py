@@ -252,3 +252,22 @@ def test_exit_killed_kills_what_still_runs(app):
     assert d.state == State.KILLED
     assert [type(c).__name__ for c in d.commands] == ["RunTask", "CancelTask"]
     assert d.states()["slow"] == "KILLED"
+
+
+def test_create_new_execution_retry_ends_the_execution_retried_with_a_command_for_the_next_one(app):
+    from choreo.engine.events import RetryExecution
+    from choreo.model.execution import ExecutionMetadata
+
+    retry = (
+        "    retry:\n      behavior: CREATE_NEW_EXECUTION\n      type: constant\n      interval: PT5S\n"
+        "      maxAttempt: 2\n"
+    )
+    d = Driver(app, flow(log("a", more=retry)))
+    d.finish("a", State.FAILED)
+    assert d.state == State.RETRIED and d.states() == {"a": "FAILED"}  # no in-place attempt
+    (command,) = d.commands
+    assert isinstance(command, RetryExecution) and command.at == d.now + timedelta(seconds=5)
+    last = Driver(app, flow(log("a", more=retry)))
+    last.execution = last.execution.model_copy(update={"metadata": ExecutionMetadata(attempt_number=2)})
+    last.finish("a", State.FAILED)
+    assert last.state == State.FAILED and last.commands == []  # maxAttempt reached: the chain ends FAILED

@@ -117,6 +117,13 @@ class ResumeExecution:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryExecution:
+    """The execution ended RETRIED (a CREATE_NEW_EXECUTION retry): start its next attempt, a new execution, at `at`."""
+
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SplitItems:
     """Split a stored file into batches (ForEachItem); the result comes back as a TaskResult of `task_run_id` with
     the batch URIs in `splits`."""
@@ -137,7 +144,7 @@ class LogLine:
     message: str
 
 
-Command = RunTask | WakeAt | CancelTask | StartSubflow | ResumeExecution | SplitItems | LogLine
+Command = RunTask | WakeAt | CancelTask | StartSubflow | ResumeExecution | RetryExecution | SplitItems | LogLine
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from choreo.engine.events import (
     Kill,
     LogLine,
     Resume,
+    RetryExecution,
     RunTask,
     Start,
     StepResult,
@@ -29,7 +30,7 @@ from choreo.engine.events import (
     Wake,
     WakeAt,
 )
-from choreo.engine.retry import RetryPolicy, next_attempt_at
+from choreo.engine.retry import RetryPolicy, next_attempt_at, next_retry_at
 from choreo.engine.variables import build_variables
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
@@ -157,7 +158,8 @@ class Work:
         return run
 
     def retry_policy(self, task: Task, run: TaskRun) -> RetryPolicy | None:
-        """The task's own retry, else that of its nearest flowable parent, else the flow's (RETRY_FAILED_TASK)."""
+        """The task's own retry, else that of its nearest flowable parent, else the flow's. Its `behavior` says
+        whether the task run gets a new attempt or the execution a new execution (CREATE_NEW_EXECUTION)."""
         if task.retry is not None:
             return task.retry
         current = run
@@ -166,9 +168,26 @@ class Work:
             parent = self.tasks.get(current.task_id)
             if parent is not None and parent.retry is not None:
                 return parent.retry
-        flow_retry = self.flow.retry
-        if flow_retry is not None and flow_retry.behavior == RetryBehavior.RETRY_FAILED_TASK:
-            return flow_retry
+        return self.flow.retry
+
+    def in_place_retry(self, task: Task, run: TaskRun) -> RetryPolicy | None:
+        """The retry policy when it gives the failed task run a new attempt (RETRY_FAILED_TASK)."""
+        policy = self.retry_policy(task, run)
+        return policy if policy is not None and policy.behavior == RetryBehavior.RETRY_FAILED_TASK else None
+
+    def execution_retry_at(self) -> datetime | None:
+        """When a failed runnable task's policy is CREATE_NEW_EXECUTION and allows one more execution: its date."""
+        metadata = self.execution.metadata
+        attempts = metadata.attempt_number if metadata else 1
+        first = metadata.original_created_date if metadata else None
+        first = first or self.execution.state.start_date
+        for run in self.runs:
+            task = self.tasks.get(run.task_id)
+            if run.state.current != State.FAILED or task is None or task.task_kind != "runnable":
+                continue
+            policy = self.retry_policy(task, run)
+            if policy is not None and policy.behavior == RetryBehavior.CREATE_NEW_EXECUTION:
+                return next_retry_at(policy, attempts, first, self.now)
         return None
 
     def fail(self, run: TaskRun, message: str) -> TaskRun:
@@ -271,7 +290,7 @@ class Executor:
             work.set_state(run, result.state, result.outputs)
             return
         state = result.state
-        policy = work.retry_policy(task, run)
+        policy = work.in_place_retry(task, run)
         if state == State.FAILED and policy is not None and result.retryable:
             at = next_attempt_at(policy, run, work.now)
             if at is not None:
@@ -359,6 +378,11 @@ class Executor:
             if flow.outputs and state not in FAILED_STATES:
                 state = self._flow_outputs(work, state)
             state = self._assertions(work, state)
+            if state == State.FAILED:
+                at = work.execution_retry_at()
+                if at is not None:  # this execution ends RETRIED; its next attempt is a new execution
+                    state = State.RETRIED
+                    work.commands.append(RetryExecution(at))
             work.set_execution_state(state)
         if work.execution.state.current.is_terminal:
             work.halted = False

@@ -104,6 +104,9 @@ def sequence(
                     continue
                 break
             run = work.create(task, parent, value, iteration)
+            created = True
+        else:
+            created = False
         if run.state.current == State.RESTARTED:
             run = reopen(work, task, run)
         if run.state.current == State.RUNNING and task.task_kind != "runnable":
@@ -118,7 +121,9 @@ def sequence(
             continue
         states.append(current)
         if current in FAILED_STATES:
-            failed = True
+            # Parallel branches start together (Kestra creates them in one step): one that fails in the pass that
+            # started it does not keep its siblings from starting; one that had failed before does.
+            failed = failed or not (parallel and created)
             if not parallel:
                 break
     if running:
@@ -455,7 +460,7 @@ def _loop(work: Work, task: Any, run: TaskRun, errors: Any, finally_: Any) -> St
             active += 1
             continue
         states.append(state)
-        failed = failed or state in FAILED_STATES
+        failed = failed or (state in FAILED_STATES and (started or limit == 1))  # as in `sequence`
     if active:
         return None
     return closing_branches(work, worst(states), errors, finally_, run)
@@ -683,7 +688,7 @@ def subflow_ended(work: Work, event: SubflowEnded) -> None:
     outputs = {"executionId": event.execution_id, "state": event.state.value}
     if event.outputs:
         outputs["outputs"] = event.outputs
-    policy = work.retry_policy(task, run)
+    policy = work.in_place_retry(task, run)
     if state in FAILED_STATES and policy is not None:
         at = next_attempt_at(policy, run, work.now)
         if at is not None:  # a new child execution, on a new attempt of this task run

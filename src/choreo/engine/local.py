@@ -18,6 +18,7 @@ from choreo.engine.events import (
     LogLine,
     Resume,
     ResumeExecution,
+    RetryExecution,
     RunTask,
     SplitItems,
     Start,
@@ -31,7 +32,7 @@ from choreo.engine.executor import Executor
 from choreo.engine.variables import build_variables
 from choreo.engine.worker import Worker
 from choreo.errors import ChoreoError, InputInvalid
-from choreo.model.execution import Execution, ExecutionTrigger, new_id
+from choreo.model.execution import Execution, ExecutionMetadata, ExecutionTrigger, new_id
 from choreo.model.flow import Flow
 from choreo.model.input_values import read_inputs
 from choreo.model.labels import Label
@@ -102,6 +103,7 @@ class LocalRunner:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._waiting_parents: dict[str, tuple[str, str]] = {}  # child execution → (parent execution, task run)
         self._admitted: set[str] = set()  # executions holding a concurrency slot of their flow
+        self._next_attempt: dict[str, str] = {}  # execution ended RETRIED → the execution that retries it
 
     async def execute(self, flow: Flow, execution: Execution) -> Execution:
         """Run `execution` (and the subflows it starts) until it ends, or pauses with nothing left to wait for."""
@@ -115,7 +117,7 @@ class LocalRunner:
             self._executions[execution.id] = (execution, flow)
             self.on_update(execution)
             self._admit(execution.id)
-        while not all(self._finished(root) for root in roots):
+        while not all(self._finished(self._last_attempt(root)) for root in roots):
             execution_id, event = await self._queue.get()
             batch: dict[str, list[Event]] = {execution_id: [event]}
             while not self._queue.empty():
@@ -125,7 +127,13 @@ class LocalRunner:
                 self._step(target, events)
         for handle in self._timers.values():
             handle.cancel()
-        return [self._executions[root][0] for root in roots]
+        return [self._executions[self._last_attempt(root)][0] for root in roots]
+
+    def _last_attempt(self, execution_id: str) -> str:
+        """The newest execution of a CREATE_NEW_EXECUTION retry chain (the execution itself when not retried)."""
+        while execution_id in self._next_attempt:
+            execution_id = self._next_attempt[execution_id]
+        return execution_id
 
     def _admit(self, execution_id: str) -> None:
         """Start an execution, counting those of its flow already running against the flow's concurrency limit."""
@@ -211,10 +219,37 @@ class LocalRunner:
             self._start_subflow(execution, command)
         elif isinstance(command, ResumeExecution):
             self._queue.put_nowait((execution.id, self._resume_other(execution, command)))
+        elif isinstance(command, RetryExecution):
+            self._retry(execution, flow, command)
         elif isinstance(command, SplitItems):
             self._queue.put_nowait((execution.id, self._split(execution, command)))
         elif isinstance(command, LogLine):
             self.on_log(execution.id, command.task_run_id, 0, command.level, command.message)
+
+    def _retry(self, execution: Execution, flow: Flow, command: RetryExecution) -> None:
+        """A new execution with the same inputs and labels, its attempt number one more, started at `command.at`."""
+        metadata = execution.metadata or ExecutionMetadata(original_created_date=execution.state.start_date)
+        retry = new_execution(flow, execution.inputs, check_inputs=False).model_copy(
+            update={
+                "labels": execution.labels,  # the correlation id too
+                "metadata": metadata.model_copy(update={"attempt_number": metadata.attempt_number + 1}),
+                "trigger": execution.trigger,
+                "parent_id": execution.parent_id,
+            }
+        )
+        self._executions[retry.id] = (retry, flow)
+        self._next_attempt[execution.id] = retry.id
+        waiting = self._waiting_parents.pop(execution.id, None)
+        if waiting is not None:  # a parent waiting on this subflow waits on its retry instead
+            self._waiting_parents[retry.id] = waiting
+        self.on_update(retry)
+        delay = max((command.at - datetime.now(UTC)).total_seconds(), 0.0)
+        key = f"retry:{retry.id}"
+        self._timers[key] = asyncio.get_running_loop().call_later(delay, self._start_retry, key, retry.id)
+
+    def _start_retry(self, key: str, execution_id: str) -> None:
+        self._timers.pop(key, None)
+        self._admit(execution_id)
 
     def _resume_other(self, execution: Execution, command: ResumeExecution) -> TaskResult:
         """execution.Resume of another execution: resume it if it is paused; the task fails otherwise."""

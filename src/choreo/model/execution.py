@@ -149,6 +149,15 @@ class ExecutionTrigger(BaseModel):
     variables: dict[str, Any] = Field(default_factory=dict)
 
 
+class ExecutionMetadata(BaseModel):
+    """Kestra's execution metadata: which attempt of a CREATE_NEW_EXECUTION retry this execution is."""
+
+    model_config = _CONFIG
+
+    attempt_number: int = 1
+    original_created_date: Instant | None = None
+
+
 class Execution(BaseModel):
     model_config = _CONFIG
 
@@ -168,6 +177,7 @@ class Execution(BaseModel):
     trigger: ExecutionTrigger | None = None
     schedule_date: Instant | None = None
     deleted: bool = False
+    metadata: ExecutionMetadata | None = None
 
     def __repr__(self) -> str:
         # Short: executions get large, and asyncio or logging may repr them in passing.
