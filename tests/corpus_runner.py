@@ -73,7 +73,8 @@ def checkable(entry: dict[str, Any]) -> str | None:
     if set(requires) - {"config", "template"} or set(requires.get("config") or {}) - {"kestra.templates.enabled"}:
         return "needs requires"
     setup = entry.get("setup") or {}
-    if set(setup) - {"kv"} or (setup.get("kv") and not isinstance(setup["kv"], dict)):
+    fresh_cache = str(setup.get("cache", "no cache")).startswith("no cache")  # a fresh storage has none
+    if set(setup) - {"kv", "cache"} or not fresh_cache or (setup.get("kv") and not isinstance(setup["kv"], dict)):
         return "needs setup"
     expected = entry["expected"]
     if expected.get("state") in ("unknown", "INVALID"):
@@ -147,16 +148,20 @@ def run_flow(entry: dict[str, Any]) -> tuple[Execution, LocalStorage]:
     return execution, storage
 
 
-def run_and_observe(entry: dict[str, Any]) -> tuple[Execution, LocalStorage, Observed]:
+def run_and_observe(
+    entry: dict[str, Any], storage: LocalStorage | None = None, kv: MemoryKeyValues | None = None
+) -> tuple[Execution, LocalStorage, Observed]:
+    """Run the case's flow (on `storage` and `kv`, to share caches and state with earlier runs) and watch its
+    executions."""
     flows = corpus_flows()
     flow = flows[(entry["namespace"], entry["id"])]
-    storage = LocalStorage(tempfile.mkdtemp(prefix="choreo-compat-"))
+    storage = storage or LocalStorage(tempfile.mkdtemp(prefix="choreo-compat-"))
     logs = MemoryLogs()
     templates = _templates()
     worker = Worker(
         expressions=app().expressions,
         storage=storage,
-        kv=_key_values(entry),
+        kv=kv or _key_values(entry),
         secrets={},
         on_log=logs.on_log,
         logs=logs,
@@ -360,6 +365,30 @@ def _check_run(run: Any, facts: dict[str, Any], storage: LocalStorage) -> str | 
     return None
 
 
+#: Extra cases named "second run …" / "third run …" follow the main case (and the second) on the same storage.
+EARLIER_RUNS = {"second": 1, "third": 2}
+#: Inputs that name one state across the runs of a case: replaced by one name per check.
+SHARED_NAME = re.compile(r"<(fresh unique name|same name[^>]*)>")
+
+
+def _earlier_runs(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    name = str(entry.get("_case", ""))
+    count = EARLIER_RUNS.get(name.split(" ", 1)[0], 0)
+    if not count:
+        return []
+    main = resolve_case(entry["file"])
+    cases = [main, *(extra_case(main, str(c["name"])) for c in main.get("extraCases") or ())]
+    return [_same_names(case, entry["_shared"]) for case in cases[:count]]
+
+
+def _same_names(entry: dict[str, Any], shared: str | None = None) -> dict[str, Any]:
+    shared = shared or entry.get("_shared") or new_id()
+    inputs = {
+        k: SHARED_NAME.sub(shared, v) if isinstance(v, str) else v for k, v in (entry.get("inputs") or {}).items()
+    }
+    return {**entry, "inputs": inputs, "_shared": shared}
+
+
 def extra_case(entry: dict[str, Any], name: str) -> dict[str, Any]:
     """The entry as it would be for one of its `extraCases` (inputs replaced, overridden or removed)."""
     case = next(c for c in entry.get("extraCases") or () if str(c["name"]) == name)
@@ -370,7 +399,7 @@ def extra_case(entry: dict[str, Any], name: str) -> dict[str, Any]:
     for key in case.get("inputsRemove") or ():
         inputs.pop(key, None)
     derived = {key: value for key, value in entry.items() if key not in ("extraCases", "operations", "setup")}
-    derived.update(inputs={k: v for k, v in inputs.items() if v is not None}, expected=case["expected"])
+    derived.update(inputs={k: v for k, v in inputs.items() if v is not None}, expected=case["expected"], _case=name)
     for key in ("inputFiles", "executionLabels", "operations", "setup", "config"):
         if key in case:
             derived[key] = case[key]
@@ -397,7 +426,12 @@ def check_case(entry: dict[str, Any]) -> tuple[bool, str]:
     if "inputError" in entry["expected"]:
         return _check_input_error(entry)
     try:
-        execution, storage, observed = run_and_observe(entry)
+        storage = LocalStorage(tempfile.mkdtemp(prefix="choreo-compat-"))
+        entry = _same_names(entry)
+        kv = _key_values(entry)
+        for earlier in _earlier_runs(entry):  # "second run …": the runs before it, on the same storage and KV
+            run_and_observe(earlier, storage, kv)
+        execution, storage, observed = run_and_observe(entry, storage, kv)
     except TimeoutError:
         return False, f"did not end within {TIMEOUT_SECONDS} s"
     except Exception as exc:  # the report names any crash; the test then fails for a listed flow

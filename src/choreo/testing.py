@@ -113,6 +113,7 @@ class FakeRunContext:
         self.metrics: list[Metric] = []
         self.outputs_files: dict[str, str] = {}
         self.state_warning = False
+        self.caches: dict[str, bytes] = {}
 
         if work_root is None:
             self.work_root = Path(tempfile.mkdtemp(prefix="choreo-fake-"))
@@ -189,6 +190,13 @@ class FakeRunContext:
 
     def read_file(self, uri: str) -> bytes:
         return self._local_path(uri).read_bytes()
+
+    def cache_read(self, key: str, ttl: Any = None) -> bytes | None:
+        """This fake's cache for `key` (kept in memory; `ttl` is not applied)."""
+        return self.caches.get(key)
+
+    def cache_write(self, key: str, data: bytes) -> None:
+        self.caches[key] = data
 
     def purge_execution_files(self) -> list[str]:
         """Delete every file this fake stored; their URIs."""

@@ -147,3 +147,56 @@ def test_resume_task_resumes_another_paused_execution(app, tmp_path):
     again = h.run(flow(resume, "inputs:\n  - id: target\n    type: STRING\n"), {"target": paused.id})
     assert again.state.current == State.FAILED
     assert any("is SUCCESS, not PAUSED" in m for m in h.messages("ERROR"))
+
+
+CACHED = """id: f
+namespace: tests
+tasks:
+  - id: wd
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    cache:
+      ttl: PT1H
+      patterns: ["*.txt"]
+    tasks:
+      - id: seen
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - 'echo "::{\\"outputs\\":{\\"found\\":\\"$(cat deps.txt 2>/dev/null || echo none)\\"}}::"'
+      - id: make
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - echo built-{{ execution.id }} > deps.txt
+"""
+
+
+def test_working_directory_cache_restores_files_in_the_next_execution_until_its_ttl(app, tmp_path):
+    import os
+    import time
+
+    h = Harness(app, tmp_path)
+    first = h.run(CACHED)
+    assert first.state.current == State.SUCCESS
+    assert first.task_run_list[1].outputs["vars"]["found"] == "none"
+    second = h.run(CACHED)
+    assert second.task_run_list[1].outputs["vars"]["found"] == f"built-{first.id}"
+    cache = tmp_path / "tests" / "f" / "wd" / "cache" / "cache.zip"
+    assert cache.is_file()
+    old = time.time() - 2 * 3600
+    os.utime(cache, (old, old))
+    third = h.run(CACHED)
+    assert third.task_run_list[1].outputs["vars"]["found"] == "none"  # expired: not restored
+
+
+def test_a_cache_archive_cannot_write_outside_the_working_directory(app, tmp_path):
+    import io
+    import zipfile
+
+    h = Harness(app, tmp_path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../escaped.txt", "pwned")
+    h.storage.put("kestra:///tests/f/wd/cache/cache.zip", buffer.getvalue())
+    execution = h.run(CACHED)
+    assert execution.state.current == State.FAILED
+    assert any("invalid path '../../escaped.txt'" in m for m in h.messages("ERROR"))
+    assert not list(tmp_path.parent.glob("**/escaped.txt"))

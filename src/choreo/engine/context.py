@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,7 +17,14 @@ from choreo.expr import ExpressionEngine
 from choreo.model.execution import TaskRun
 from choreo.model.task import Task
 from choreo.plugins.context import TaskFailed
-from choreo.storage import FileNotFoundInStorage, LocalStorage, NamespaceFiles, execution_uri, task_file_uri
+from choreo.storage import (
+    FileNotFoundInStorage,
+    LocalStorage,
+    NamespaceFiles,
+    execution_uri,
+    flow_uri,
+    task_file_uri,
+)
 
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR")
 
@@ -220,6 +228,26 @@ class TaskRunContext:
             return []
         self._storage.delete_prefix(prefix)
         return uris
+
+    def _cache_uri(self, key: str) -> str:
+        if not key.replace("_", "").replace("-", "").isalnum():
+            raise TaskFailed(f"invalid cache key {key!r}", retryable=False)
+        return f"{flow_uri(self._run.namespace, self._run.flow_id)}/{key}/cache/cache.zip"
+
+    def cache_read(self, key: str, ttl: timedelta | None = None) -> bytes | None:
+        """The flow's cache stored under `key` (a task id), or None when there is none or it is older than `ttl`."""
+        uri = self._cache_uri(key)
+        try:
+            attributes = self._storage.attributes(uri)
+        except FileNotFoundInStorage:
+            return None
+        if ttl is not None and datetime.now(UTC) - attributes.modified > ttl:
+            return None
+        return self._storage.read_bytes(uri)
+
+    def cache_write(self, key: str, data: bytes) -> None:
+        """Replace the flow's cache stored under `key`; later executions of the flow read it back."""
+        self._storage.put(self._cache_uri(key), data)
 
     def load_task(self, text: str) -> Task:
         """A task from YAML (TemplatedTask), checked like a task of a flow; FlowInvalid names its problems."""

@@ -253,11 +253,12 @@ def _resolve(work: Work, task: Task, run: TaskRun) -> State | None:
 
 
 def _working_directory(work: Work, task: WorkingDirectory, run: TaskRun, errors: Any, finally_: Any) -> State | None:
-    """Children run in one shared directory; then one attempt of the WorkingDirectory itself collects outputFiles."""
+    """Children run in one shared directory; then one attempt of the WorkingDirectory itself collects outputFiles
+    and stores the cache."""
     if run.attempts:
         return None if not run.attempts[-1].state.current.is_terminal else run.state.current
     state = block(work, task.tasks, errors, finally_, run, None)
-    if state is None or not task.output_files or state in FAILED_STATES:
+    if state is None or not (task.output_files or task.cache) or state in FAILED_STATES:
         return state
     work.new_attempt(task, run)
     return None

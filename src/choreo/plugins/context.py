@@ -8,6 +8,7 @@ tests use a fake.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -105,6 +106,14 @@ class RunContext(Protocol):
 
     def load_task(self, text: str) -> Task:
         """A task from its YAML (`type` and properties), validated like a task of a flow (TemplatedTask)."""
+        ...
+
+    def cache_read(self, key: str, ttl: timedelta | None = None) -> bytes | None:
+        """The flow's cache stored under `key` (a task id), or None when missing or older than `ttl`."""
+        ...
+
+    def cache_write(self, key: str, data: bytes) -> None:
+        """Replace the flow's cache stored under `key`, for later executions of the flow."""
         ...
 
     def purge_execution_files(self) -> list[str]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -15,7 +18,7 @@ from choreo.model.task import Task, Tasks
 from choreo.model.types import Duration, Dynamic, Text
 from choreo.plugins.context import RunContext
 from choreo.plugins.core.parts import NamespaceFiles
-from choreo.plugins.files import match_files, store_files, write_input_files
+from choreo.plugins.files import match_files, safe_path, store_files, write_input_files
 
 
 class Cache(Part):
@@ -104,16 +107,46 @@ class WorkingDirectory(Task):
                 return
 
     async def prepare(self, ctx: RunContext) -> None:
-        """Write `inputFiles` into the shared directory, before the first child runs."""
+        """Before the first child: restore the cache (when there is a fresh one), then write `inputFiles`."""
+        if self.cache is not None:
+            cached = await asyncio.to_thread(ctx.cache_read, self.id, self.cache.ttl)
+            if cached is not None:
+                await asyncio.to_thread(_unzip, cached, ctx.working_dir())
         files = ctx.render(self.input_files)
         if isinstance(files, str):
             files = json.loads(files)
         if files:
             await asyncio.to_thread(write_input_files, ctx.working_dir(), files, ctx.read_file)
 
-    async def run(self, ctx: RunContext) -> dict[str, Any]:
-        """After the children: send the files matching `outputFiles` to internal storage."""
+    async def run(self, ctx: RunContext) -> dict[str, Any] | None:
+        """After the children succeeded: store the files matching `cache.patterns` as the flow's cache, and send
+        those matching `outputFiles` to internal storage."""
         root = ctx.working_dir()
+        if self.cache is not None:
+            cached = await asyncio.to_thread(match_files, root, self.cache.patterns)
+            await asyncio.to_thread(ctx.cache_write, self.id, _zip(cached, root))
+            ctx.logger.debug(f"Cached {len(cached)} file(s)")
+        if not self.output_files:
+            return None
         found = await asyncio.to_thread(match_files, root, ctx.render(self.output_files) or [])
         uris = await asyncio.to_thread(store_files, found, root, lambda path, name: ctx.put_file(path, name))
         return {"outputFiles": uris}
+
+
+def _zip(files: list[Path], root: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, path.relative_to(root).as_posix())
+    return buffer.getvalue()
+
+
+def _unzip(data: bytes, root: Path) -> None:
+    """Restore cached files; names are checked like inputFiles, so an archive cannot write outside `root`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            if member.is_dir():
+                continue
+            target = safe_path(root, member.filename, "cache")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
