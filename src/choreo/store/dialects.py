@@ -131,6 +131,9 @@ class PostgresDialect(Dialect):
     read_options = {"isolation_level": "AUTOCOMMIT"}
 
     def create_engine(self, url: URL, *, pool_size: int) -> Engine:
+        from choreo.store.schema import add_postgres_index_options
+
+        add_postgres_index_options()
         return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, json_serializer=_dumps)
 
     # sqlalchemy.dialects.postgresql costs ~45 ms to import: only PostgreSQL stores pay for it.

@@ -79,7 +79,7 @@ Index("ix_executions_flow_start", executions.c.namespace, executions.c.flow_id, 
 Index("ix_executions_flow_state", executions.c.namespace, executions.c.flow_id, executions.c.state)
 Index("ix_executions_start_date", executions.c.start_date)
 Index("ix_executions_parent_id", executions.c.parent_id)
-Index("ix_executions_labels", executions.c.labels, postgresql_using="gin").ddl_if(dialect="postgresql")
+_labels_index = Index("ix_executions_labels", executions.c.labels).ddl_if(dialect="postgresql")
 
 #: Indexes created on PostgreSQL only (`ddl_if`); schema comparisons on other backends leave them out.
 POSTGRES_ONLY_INDEXES = frozenset({"ix_executions_labels"})
@@ -184,6 +184,17 @@ queue = Table(
     sqlite_autoincrement=True,
 )
 _pending = queue.c.claimed_by.is_(None)
-Index("ix_queue_pending", queue.c.kind, queue.c.id, sqlite_where=_pending, postgresql_where=_pending)
-Index("ix_queue_delayed", queue.c.kind, queue.c.available_at, sqlite_where=_pending, postgresql_where=_pending)
+_partial_indexes = (
+    Index("ix_queue_pending", queue.c.kind, queue.c.id, sqlite_where=_pending),
+    Index("ix_queue_delayed", queue.c.kind, queue.c.available_at, sqlite_where=_pending),
+)
 Index("ix_queue_claimed_at", queue.c.claimed_at)
+
+
+def add_postgres_index_options() -> None:
+    """The PostgreSQL options of the indexes (GIN on labels, partial queue indexes). Set when a PostgreSQL store
+    opens rather than at import: naming them imports SQLAlchemy's PostgreSQL dialect (~35 ms), which SQLite stores
+    never need. Idempotent."""
+    _labels_index.dialect_kwargs["postgresql_using"] = "gin"
+    for index in _partial_indexes:
+        index.dialect_kwargs["postgresql_where"] = _pending
