@@ -8,10 +8,11 @@ crash at any moment leaves the execution as far as it got.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from choreo.engine.effects import new_execution, retry_execution, split_items, subflow_execution, subflow_outputs
 from choreo.engine.events import (
     CancelTask,
     Event,
@@ -29,55 +30,18 @@ from choreo.engine.events import (
     WakeAt,
 )
 from choreo.engine.executor import Executor
-from choreo.engine.variables import build_variables
 from choreo.engine.worker import Worker
-from choreo.errors import ChoreoError, InputInvalid
-from choreo.model.execution import Execution, ExecutionMetadata, ExecutionTrigger, new_id
+from choreo.errors import ChoreoError
+from choreo.model.execution import Execution
 from choreo.model.flow import Flow
-from choreo.model.input_values import read_inputs
-from choreo.model.labels import Label
 from choreo.model.state import State
-from choreo.storage import task_file_uri
-
-CORRELATION_ID = "system.correlationId"
 
 #: Finds a flow for a Subflow task: (namespace, flow id, revision) → Flow or None.
 FlowSource = Callable[[str, str, int | None], Flow | None]
 #: Finds a stored execution that this runner does not hold (execution.Resume of an earlier run), with its flow.
 ExecutionSource = Callable[[str], tuple[Execution, Flow] | None]
 
-
-def new_execution(
-    flow: Flow,
-    inputs: Mapping[str, Any] | None = None,
-    *,
-    labels: Mapping[str, str] | None = None,
-    parent: Execution | None = None,
-    trigger: ExecutionTrigger | None = None,
-    execution_id: str | None = None,
-    check_inputs: bool = True,
-) -> Execution:
-    """A CREATED execution of `flow` with checked inputs (InputInvalid names every wrong input).
-
-    `execution_id` is given when files were stored for the inputs before (their URIs contain the id).
-    """
-    typed = read_inputs(flow.inputs or [], inputs or {}) if check_inputs else dict(inputs or {})
-    execution_id = execution_id or new_id()
-    merged = {label.key: label.value for label in flow.labels or ()}
-    merged.update(labels or {})
-    # Kestra's correlation id: the id of the execution that started the chain, inherited by subflows.
-    inherited = {label.key: label.value for label in parent.labels} if parent else {}
-    merged[CORRELATION_ID] = inherited.get(CORRELATION_ID, parent.id if parent else execution_id)
-    return Execution(
-        id=execution_id,
-        namespace=flow.namespace,
-        flow_id=flow.id,
-        flow_revision=flow.revision or 1,
-        inputs=typed,
-        labels=tuple(Label(key=k, value=v) for k, v in merged.items()),
-        parent_id=parent.id if parent else None,
-        trigger=trigger,
-    )
+__all__ = ["ExecutionSource", "FlowSource", "LocalRunner", "new_execution"]
 
 
 class LocalRunner:
@@ -187,19 +151,13 @@ class LocalRunner:
     def _subflow_outputs(
         self, parent: tuple[str, str], child: Execution, child_flow: Flow
     ) -> tuple[dict[str, Any] | None, bool]:
-        """The child's flow outputs, or the Subflow task's deprecated `outputs` map rendered in the child's context;
-        False when that map cannot be rendered (the Subflow task then fails, as in Kestra)."""
         parent_execution, parent_flow = self._executions[parent[0]]
         run = parent_execution.find_task_run(parent[1])
         task = self.executor.tasks_of(parent_flow).get(run.task_id) if run else None
-        mapping = getattr(task, "outputs", None)
-        if not mapping:
-            return child.outputs, True
-        try:
-            return self.executor.expressions.render_value(mapping, build_variables(child_flow, child)), True
-        except ChoreoError as exc:
-            self.on_log(parent[0], parent[1], 0, "ERROR", f"subflow outputs could not be rendered: {exc}")
-            return child.outputs, False
+        outputs, error = subflow_outputs(self.executor.expressions, task, child, child_flow)
+        if error:
+            self.on_log(parent[0], parent[1], 0, "ERROR", error)
+        return outputs, error is None
 
     def _dispatch(self, execution: Execution, flow: Flow, command: Any) -> None:
         if isinstance(command, RunTask):
@@ -227,16 +185,8 @@ class LocalRunner:
             self.on_log(execution.id, command.task_run_id, 0, command.level, command.message)
 
     def _retry(self, execution: Execution, flow: Flow, command: RetryExecution) -> None:
-        """A new execution with the same inputs and labels, its attempt number one more, started at `command.at`."""
-        metadata = execution.metadata or ExecutionMetadata(original_created_date=execution.state.start_date)
-        retry = new_execution(flow, execution.inputs, check_inputs=False).model_copy(
-            update={
-                "labels": execution.labels,  # the correlation id too
-                "metadata": metadata.model_copy(update={"attempt_number": metadata.attempt_number + 1}),
-                "trigger": execution.trigger,
-                "parent_id": execution.parent_id,
-            }
-        )
+        """Start the next attempt of an execution that ended RETRIED at `command.at`."""
+        retry = retry_execution(execution, flow, command)
         self._executions[retry.id] = (retry, flow)
         self._next_attempt[execution.id] = retry.id
         waiting = self._waiting_parents.pop(execution.id, None)
@@ -266,30 +216,10 @@ class LocalRunner:
         return TaskResult(command.task_run_id, State.SUCCESS)
 
     def _split(self, execution: Execution, command: SplitItems) -> TaskResult:
-        """Cut a stored file into batches of lines (rows) or into `partitions`, each stored under the split task run."""
-        storage = self.worker.storage
-        run = execution.find_task_run(command.task_run_id)
-        assert run is not None
-        try:
-            text = storage.read_bytes(command.uri).decode("utf-8")
-        except (ChoreoError, UnicodeDecodeError) as exc:
-            self.on_log(execution.id, run.id, 1, "ERROR", f"cannot read the items {command.uri}: {exc}")
-            return TaskResult(run.id, State.FAILED, retryable=False)
-        separator = command.separator or "\n"
-        items = [item + separator for item in text.split(separator) if item]
-        if command.partitions:
-            size = max(-(-len(items) // command.partitions), 1)
-        else:
-            size = command.rows or 1
-        batches = [items[i : i + size] for i in range(0, len(items), size)]
-        uris = [
-            storage.put(
-                task_file_uri(run.namespace, run.flow_id, run.execution_id, run.task_id, run.id, f"{index}.txt"),
-                "".join(batch).encode("utf-8"),
-            )
-            for index, batch in enumerate(batches)
-        ]
-        return TaskResult(run.id, State.SUCCESS, {"splits": uris})
+        result, error = split_items(self.worker.storage, execution, command)
+        if error:
+            self.on_log(execution.id, command.task_run_id, 1, "ERROR", error)
+        return result
 
     def _wake(self, execution_id: str, task_run_id: str) -> None:
         self._timers.pop(task_run_id, None)
@@ -312,18 +242,8 @@ class LocalRunner:
             self._queue.put_nowait((parent.id, SubflowEnded(command.task_run_id, "", State.FAILED)))
             return
         try:
-            child = new_execution(
-                child_flow,
-                command.inputs,
-                labels=command.labels,
-                parent=parent,
-                trigger=ExecutionTrigger(
-                    id="subflow",
-                    type="io.kestra.plugin.core.flow.Subflow",
-                    variables={"executionId": parent.id, "namespace": parent.namespace, "flowId": parent.flow_id},
-                ),
-            )
-        except (InputInvalid, ChoreoError) as exc:
+            child = subflow_execution(parent, command, child_flow)
+        except ChoreoError as exc:
             self.on_log(parent.id, command.task_run_id, 0, "ERROR", str(exc))
             self._queue.put_nowait((parent.id, SubflowEnded(command.task_run_id, "", State.FAILED)))
             return
