@@ -4,6 +4,7 @@ are written in batches with it, and KV reads and writes go to the store's typed 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -84,5 +85,19 @@ class ExecutionRecorder:
     def fetch(self, execution_id: str, task_ids: list[str] | None, min_level: str) -> list[dict[str, Any]]:
         """Log documents of an execution (pending lines written first), for log.Fetch."""
         self.flush()
+        lines = self.store.logs.for_execution(execution_id, min_level=min_level)
+        return [line.to_json() for line in lines if not task_ids or line.task_id in task_ids]
+
+
+class StoreLogReader:
+    """log.Fetch's reader on the store (the worker service writes each attempt's lines before its result)."""
+
+    def __init__(self, store: Store, flush: Callable[[], None] | None = None) -> None:
+        self.store = store
+        self.flush = flush
+
+    def fetch(self, execution_id: str, task_ids: list[str] | None, min_level: str) -> list[dict[str, Any]]:
+        if self.flush is not None:
+            self.flush()
         lines = self.store.logs.for_execution(execution_id, min_level=min_level)
         return [line.to_json() for line in lines if not task_ids or line.task_id in task_ids]

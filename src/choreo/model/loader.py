@@ -8,19 +8,18 @@ plugin (`problems()`), plugin defaults, and the syntax of every template in a re
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, Protocol
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from choreo.errors import ExpressionError, FlowInvalid, SecurityViolation, Severity, Violation
 from choreo.model._messages import closest_word, describe_errors
 from choreo.model.condition import InvalidCondition
 from choreo.model.flow import Flow
-from choreo.model.inputs import INPUT_TYPE_NAMES, BaseInput, InputDeclaration
+from choreo.model.inputs import INPUT_TYPE_NAMES, BaseInput, input_declarations
 from choreo.model.labels import system_label_problems
 from choreo.model.plugin import Path, PluginModel, ValidationScope
 from choreo.model.task import InvalidTask, Task, TaskRunner
@@ -28,12 +27,6 @@ from choreo.model.trigger import InvalidTrigger
 from choreo.model.types import PluginKind, PluginSlot, is_template
 from choreo.model.walk import NestedSlots, field_plans, iter_plugins
 from choreo.model.yaml_source import MAX_BYTES, YamlDocument, YamlInvalid, parse_yaml
-
-
-@functools.cache
-def _inputs_adapter() -> TypeAdapter[list[BaseInput]]:
-    """Built on first use: the union of 18 input types takes ~20 ms to build, which flows without inputs skip."""
-    return TypeAdapter(list[InputDeclaration])
 
 
 class TypeResolver(Protocol):
@@ -465,7 +458,7 @@ def _build_inputs(session: _Session, raw: Any) -> Any:
     if not isinstance(raw, list):
         return raw
     try:
-        inputs: list[BaseInput] = _inputs_adapter().validate_python(raw)
+        inputs: list[BaseInput] = input_declarations(raw)
     except ValidationError as exc:
         for path, message in describe_errors(exc, raw, tag_names=INPUT_TYPE_NAMES):
             session.report(("inputs", *path), message)

@@ -1,0 +1,1 @@
+"""Which components run in this process, with what configuration, and their lifecycle."""

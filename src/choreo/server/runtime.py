@@ -1,0 +1,103 @@
+"""One process's components on one store: executor and worker services, the execution controls the API calls,
+live updates, and the flows deployed from a directory."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+from choreo.app import Choreo
+from choreo.engine.context import secrets_from_env
+from choreo.engine.control import ExecutionControl
+from choreo.engine.executor import Executor
+from choreo.engine.persistence import StoreKeyValues, StoreLogReader
+from choreo.engine.services import ExecutorService, WorkerService
+from choreo.engine.stored_flows import StoredFlows
+from choreo.engine.worker import Worker
+from choreo.server.config import ServerConfig
+from choreo.server.deploy import FlowDirectory
+from choreo.server.live import LiveUpdates
+from choreo.storage import LocalStorage
+from choreo.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def consumer_id(component: str) -> str:
+    """Unique per process and component: `host:pid:component:random`."""
+    return f"{socket.gethostname()}:{os.getpid()}:{component}:{uuid.uuid4().hex[:8]}"
+
+
+class Runtime:
+    """Everything `server local` runs, built from the configuration; `run()` serves until `stop` is set."""
+
+    def __init__(self, config: ServerConfig, app: Choreo | None = None) -> None:
+        self.config = config
+        self.app = app or Choreo()
+        config.home.mkdir(parents=True, exist_ok=True)
+        config.storage.mkdir(parents=True, exist_ok=True)
+        self.store = Store.open(config.database)
+        self.storage = LocalStorage(config.storage)
+        self.flows = StoredFlows(self.store, self.app.flows)
+        self.live = LiveUpdates()
+        self.executor = Executor(self.app.expressions)
+        self.worker = Worker(
+            expressions=self.app.expressions,
+            storage=self.storage,
+            kv=StoreKeyValues(self.store),
+            secrets=secrets_from_env(),
+            on_log=lambda *args: None,  # replaced by the worker service, which knows each attempt's execution
+            task_loader=self.app.load_task,
+        )
+        self.worker_service = WorkerService(
+            self.store,
+            self.worker,
+            self.flows,
+            self.executor.tasks_of,
+            consumer_id=consumer_id("worker"),
+            threads=config.worker_threads,
+            on_logs=self.live.logs,
+        )
+        self.worker.logs = StoreLogReader(self.store, flush=self.worker_service._flush)
+        self.executor_service = ExecutorService(
+            self.store,
+            self.executor,
+            self.flows,
+            self.storage,
+            consumer_id=consumer_id("executor"),
+            on_update=self.live.execution,
+            on_cancel=self.worker_service.cancel,
+            on_ended=lambda execution: self.worker.release(execution.id),
+            on_logs=self.live.logs,
+        )
+        self.control = ExecutionControl(self.store, self.flows, self.storage)
+        self.flow_directory = FlowDirectory(self.app, self.store, config.flow_path) if config.flow_path else None
+
+    def recover(self) -> int:
+        """Jobs claimed by a process that is gone go back to the queue (one server per embedded store)."""
+        return self.store.queue.reclaim_stale(timedelta(0))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self.recover()
+        if self.flow_directory is not None:
+            self.flow_directory.sync()
+        tasks = [
+            asyncio.create_task(self.executor_service.run(stop), name="executor"),
+            asyncio.create_task(self.worker_service.run(stop), name="worker"),
+        ]
+        if self.flow_directory is not None:
+            tasks.append(asyncio.create_task(self.flow_directory.watch(stop), name="flow-directory"))
+        try:
+            await stop.wait()
+        finally:
+            await self.worker_service.drain(self.config.grace_period)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def close(self) -> None:
+        self.store.close()
