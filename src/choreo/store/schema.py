@@ -31,7 +31,7 @@ NAMING_CONVENTION = {
 }
 
 #: The latest migration (src/choreo/store/migrations/versions); a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -135,6 +135,17 @@ metrics = Table(
 )
 Index("ix_metrics_execution", metrics.c.execution_id, metrics.c.timestamp)
 Index("ix_metrics_flow_name", metrics.c.namespace, metrics.c.flow_id, metrics.c.name, metrics.c.timestamp)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("hash", String, nullable=False, unique=True),
+    Column("created", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("last_used", UTCDateTime, nullable=True),
+)
 
 kv = Table(
     "kv",

@@ -24,6 +24,7 @@ from choreo.store.notify import LocalWaiter, PushCallback, Waiter
 from choreo.store.queue import QueueRepository
 from choreo.store.records import utcnow
 from choreo.store.schema import SCHEMA_HEAD
+from choreo.store.tokens import TokenRepository
 from choreo.store.triggers import TriggerRepository
 
 log = logging.getLogger("choreo.store")
@@ -62,6 +63,10 @@ class Repositories:
     @cached_property
     def queue(self) -> QueueRepository:
         return QueueRepository(self._context, self._scope)
+
+    @cached_property
+    def tokens(self) -> TokenRepository:
+        return TokenRepository(self._context, self._scope)
 
 
 class UnitOfWork(Repositories):
