@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from choreo import __version__
-from choreo.cli import flow
+from choreo.cli import flow, server
 from choreo.cli.run import run
 
 app = typer.Typer(
@@ -16,6 +16,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(flow.app, name="flow")
+app.add_typer(server.app, name="server")
+app.add_typer(server.tokens, name="token")
 app.command("run")(run)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from choreo.engine.effects import new_execution
 from choreo.engine.events import Kill, Resume, Start
+from choreo.engine.jobs import EXECUTION_JOB
 from choreo.engine.operations import OperationRefused, change_task_run_state, replay, restart
 from choreo.engine.services import push_event
 from choreo.engine.stored_flows import StoredFlows
@@ -159,6 +160,23 @@ class ExecutionControl:
             paused = execution.with_state(State.PAUSED, datetime.now(UTC))
             tx.executions.save(paused)
         return paused
+
+    def unqueue(self, execution_id: str, state: State = State.RUNNING) -> Execution:
+        """Take a QUEUED execution out of its flow's line: RUNNING starts it now, whatever the concurrency limit;
+        CANCELLED or FAILED ends it."""
+        if state not in (State.RUNNING, State.CANCELLED, State.FAILED):
+            raise OperationRefused(f"a queued execution can be set to RUNNING, CANCELLED or FAILED, not {state.value}")
+        with self.store.transaction() as tx:
+            execution = self._locked(tx, execution_id)
+            if execution.state.current != State.QUEUED:
+                raise OperationRefused(f"execution {execution_id} is {execution.state.current.value}, not QUEUED")
+            tx.executions.unqueue(execution_id)
+            if state == State.RUNNING:
+                tx.queue.push(EXECUTION_JOB, {"event": "start", "force": True}, key=execution_id)
+                return execution
+            ended = execution.with_state(state, datetime.now(UTC))
+            tx.executions.save(ended)
+        return ended
 
     def set_labels(self, execution_id: str, labels: Mapping[str, str]) -> Execution:
         """Replace the execution's labels (system labels it has are kept)."""

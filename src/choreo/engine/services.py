@@ -208,7 +208,7 @@ class ExecutorService:
     @staticmethod
     def _event(tx: UnitOfWork, execution: Execution, flow: Flow, job: Job) -> Event:
         event = payload_event(job.payload)
-        if isinstance(event, Start) and flow.concurrency is not None:
+        if isinstance(event, Start) and flow.concurrency is not None and not job.payload.get("force"):
             return Start(tx.executions.count_running(execution.namespace, execution.flow_id))
         return event
 
