@@ -1,0 +1,3 @@
+from choreo.api.app import tenant_router
+
+router = tenant_router()
