@@ -8,7 +8,7 @@ import logging
 import os
 import socket
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from choreo.app import Choreo
 from choreo.engine.context import secrets_from_env
@@ -18,6 +18,7 @@ from choreo.engine.persistence import StoreKeyValues, StoreLogReader
 from choreo.engine.services import ExecutorService, WorkerService
 from choreo.engine.stored_flows import StoredFlows
 from choreo.engine.worker import Worker
+from choreo.model.state import TERMINAL_STATES
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import FlowDirectory
 from choreo.server.live import LiveUpdates
@@ -25,6 +26,8 @@ from choreo.storage import LocalStorage
 from choreo.store import Store
 
 log = logging.getLogger(__name__)
+
+RETENTION_CHECK_SECONDS = 3600.0
 
 
 def consumer_id(component: str) -> str:
@@ -91,6 +94,8 @@ class Runtime:
         ]
         if self.flow_directory is not None:
             tasks.append(asyncio.create_task(self.flow_directory.watch(stop), name="flow-directory"))
+        if self.config.retention_days > 0:
+            tasks.append(asyncio.create_task(self._purge_old_executions(stop), name="retention"))
         try:
             await stop.wait()
         finally:
@@ -98,6 +103,25 @@ class Runtime:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _purge_old_executions(self, stop: asyncio.Event) -> None:
+        """Every hour: delete ended executions (with their logs, metrics and files) older than the retention."""
+        while not stop.is_set():
+            cutoff = datetime.now(UTC) - timedelta(days=self.config.retention_days)
+            deleted = 0
+            while True:
+                found = self.store.executions.search(states=TERMINAL_STATES, start_before=cutoff, size=100)
+                for execution in found.items:
+                    await asyncio.to_thread(self.control.delete, execution.id)
+                    deleted += 1
+                if len(found.items) < 100:
+                    break
+            if deleted:
+                log.info("retention: deleted %d execution(s) started before %s", deleted, cutoff.isoformat())
+            try:
+                await asyncio.wait_for(stop.wait(), RETENTION_CHECK_SECONDS)
+            except TimeoutError:
+                pass
 
     def close(self) -> None:
         self.store.close()
