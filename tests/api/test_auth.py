@@ -104,3 +104,10 @@ def test_without_authentication_the_server_listens_on_loopback_only():
 def test_the_access_log_never_shows_a_webhook_key():
     assert masked("/api/v1/main/executions/webhook/ns/flow/s3cr3t") == "/api/v1/main/executions/webhook/ns/flow/***"
     assert "s3cr3t" not in masked("/api/v1/main/executions/webhook/ns/flow/s3cr3t/extra/path")
+
+
+def test_the_openapi_document_lists_the_routes(client):
+    response = client.get("/api/v1/openapi.json", headers=basic(USER.username, USER.password))
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/v1/{tenant}/executions/{execution_id}" in paths and "/api/v1/{tenant}/flows" in paths

@@ -7,6 +7,7 @@ import signal
 import time
 
 import httpx
+
 from server_process import ServerProcess
 
 FLOW = """id: nap

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.routing import APIRoute
 
 from choreo import __version__
 from choreo.api import errors
@@ -32,6 +33,15 @@ def runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
+def _operation_id(route: APIRoute) -> str:
+    """Unique even for a handler served on several paths and methods (webhooks, Kestra 1.x and 2.x spellings)."""
+    methods = "_".join(sorted(route.methods or ()))
+    path = (
+        route.path_format.replace("/api/v1/{tenant}", "").strip("/").replace("/", "_").replace("{", "").replace("}", "")
+    )
+    return f"{route.name}_{methods}_{path}".lower()
+
+
 def create_app(rt: Runtime) -> FastAPI:
     from choreo.api.routes import executions, flows, logs, misc, namespaces, plugins, triggers
 
@@ -42,10 +52,12 @@ def create_app(rt: Runtime) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        generate_unique_id_function=_operation_id,
     )
     app.state.runtime = rt
     errors.install(app)
-    for module in (flows, executions, logs, namespaces, triggers, plugins, misc):
+    # misc first: its literal paths (`/executions/daily`) must win over templated ones of other modules
+    for module in (misc, flows, executions, logs, namespaces, triggers, plugins):
         app.include_router(module.router)
     authenticator = Authenticator(rt.config.users, lambda secret: rt.store.tokens.verify(secret) is not None)
     app.add_middleware(AuthMiddleware, authenticator=authenticator)

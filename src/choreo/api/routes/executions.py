@@ -307,8 +307,6 @@ def _by(value: str) -> str:
 
 
 # -- webhooks ---------------------------------------------------------------------------------------------------------
-@router.api_route("/executions/webhook/{namespace}/{flow_id}/{key}", methods=["GET", "POST", "PUT"])
-@router.api_route("/executions/webhook/{namespace}/{flow_id}/{key}/{path:path}", methods=["GET", "POST", "PUT"])
 async def webhook(
     namespace: str, flow_id: str, key: str, request: Request, rt: Runtime = Depends(runtime), path: str = ""
 ) -> Response:
@@ -345,6 +343,14 @@ async def webhook(
     if trigger.wait and trigger.return_outputs:
         response["outputs"] = execution.outputs
     return JSONResponse(response)
+
+
+for _method in ("GET", "POST", "PUT"):  # one route per method and path: each gets its own OpenAPI operation
+    for _path in (
+        "/executions/webhook/{namespace}/{flow_id}/{key}",
+        "/executions/webhook/{namespace}/{flow_id}/{key}/{path:path}",
+    ):
+        router.add_api_route(_path, webhook, methods=[_method])
 
 
 def _webhook_trigger(rt: Runtime, flow: Flow, key: str) -> Webhook | None:
