@@ -8,6 +8,7 @@ import httpx
 import pytest
 from kestrapy import KestraClient
 from kestrapy.exceptions import ConflictException, NotFoundException, UnauthorizedException
+
 from server_process import ServerProcess
 
 TENANT = "main"
