@@ -153,6 +153,21 @@ class ExecutionRepository(Repository):
         with self._scope.write() as unit:
             return unit.conn.execute(delete(table).where(table.c.id == id)).rowcount > 0
 
+    def timings(
+        self, start_after: datetime, start_before: datetime, *, namespace: str | None = None, flow_id: str | None = None
+    ) -> list[tuple[datetime, datetime | None, str]]:
+        """(start, end, state) of the live executions started in [start_after, start_before), for statistics;
+        `namespace` includes its children."""
+        stmt = select(table.c.start_date, table.c.end_date, table.c.state).where(
+            table.c.deleted.is_(False), table.c.start_date >= start_after, table.c.start_date < start_before
+        )
+        if namespace is not None:
+            stmt = stmt.where(in_namespace(table.c.namespace, namespace))
+        if flow_id is not None:
+            stmt = stmt.where(table.c.flow_id == flow_id)
+        with self._scope.read() as unit:
+            return [(row.start_date, row.end_date, row.state) for row in unit.conn.execute(stmt)]
+
     def count_running(self, namespace: str, flow_id: str, states: Iterable[State] = CONCURRENCY_STATES) -> int:
         """How many of the flow's executions are in `states` (by default those a concurrency limit counts)."""
         stmt = select(func.count()).where(

@@ -170,6 +170,11 @@ class KVRepository(Repository):
             self._purge(namespace, None, now)
         return [_row_to_entry(row) for row in live]
 
+    def namespaces(self) -> list[str]:
+        """Namespaces holding at least one entry, sorted."""
+        with self._scope.read() as unit:
+            return sorted(unit.conn.execute(select(table.c.namespace).distinct()).scalars())
+
     def delete(self, namespace: str, key: str, *, now: datetime | None = None) -> bool:
         """Remove the key; False when it was missing (or already expired)."""
         _check_key(key)

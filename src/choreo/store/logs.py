@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from choreo.store._base import Repository, contains_text, fetch_page, in_namespace, order_by
+from choreo.store.errors import InvalidQuery
 from choreo.store.records import LogEntry, LogLevel, Page
 from choreo.store.schema import logs as table
 
@@ -118,6 +119,39 @@ class LogRepository(Repository):
         """Remove the execution's lines; returns how many."""
         with self._scope.write() as unit:
             return unit.conn.execute(delete(table).where(table.c.execution_id == execution_id)).rowcount
+
+    def delete_matching(
+        self,
+        *,
+        execution_id: str | None = None,
+        namespace: str | None = None,
+        flow_id: str | None = None,
+        trigger_id: str | None = None,
+        min_level: LogLevel | str | None = None,
+        task_run_id: str | None = None,
+        task_id: str | None = None,
+        attempt_number: int | None = None,
+    ) -> int:
+        """Remove the lines matching every filter given (`namespace` exact); returns how many. At least an
+        execution or a flow must be named, so that a forgotten filter never empties the table."""
+        if execution_id is None and (namespace is None or flow_id is None):
+            raise InvalidQuery("delete_matching needs an execution id, or a namespace and a flow id")
+        stmt = delete(table)
+        for column, value in (
+            (table.c.execution_id, execution_id),
+            (table.c.namespace, namespace),
+            (table.c.flow_id, flow_id),
+            (table.c.trigger_id, trigger_id),
+            (table.c.task_run_id, task_run_id),
+            (table.c.task_id, task_id),
+            (table.c.attempt_number, attempt_number),
+        ):
+            if value is not None:
+                stmt = stmt.where(column == value)
+        if min_level is not None:
+            stmt = stmt.where(table.c.level.in_(_levels(min_level)))
+        with self._scope.write() as unit:
+            return unit.conn.execute(stmt).rowcount
 
     def delete_before(self, before: datetime, *, namespace: str | None = None) -> int:
         """Purge lines older than `before` (retention), optionally in one namespace and its children."""

@@ -182,6 +182,11 @@ class Store(Repositories):
         wanted = frozenset(kinds)
         return self._dialect.listener(self.engine, wanted) or LocalWaiter(wanted, self.on_commit_push)
 
+    def ping(self) -> None:
+        """Run a trivial query: raises when the database cannot be reached (health checks)."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

@@ -328,43 +328,17 @@ async def follow_logs(
 # -- deletion ------------------------------------------------------------------------------------------------------
 
 
-def _delete_matching(rt: Runtime, execution_id: str, doomed: Callable[[LogEntry], bool]) -> int:
-    """Delete an execution's lines for which `doomed` holds, in one transaction. The repository deletes an execution's
-    lines as a whole, so the others are written back (same content and timestamps, new ids)."""
-    with rt.store.transaction() as tx:
-        existing = tx.logs.for_execution(execution_id)
-        keep = [entry for entry in existing if not doomed(entry)]
-        if len(keep) == len(existing):
-            return 0
-        tx.logs.delete_for_execution(execution_id)
-        tx.logs.append([_without_id(entry) for entry in keep])
-    return len(existing) - len(keep)
-
-
-def _without_id(entry: LogEntry) -> LogEntry:
-    return LogEntry(
-        namespace=entry.namespace,
-        flow_id=entry.flow_id,
-        message=entry.message,
-        level=entry.level,
-        timestamp=entry.timestamp,
-        execution_id=entry.execution_id,
-        task_id=entry.task_id,
-        task_run_id=entry.task_run_id,
-        attempt_number=entry.attempt_number,
-        trigger_id=entry.trigger_id,
-        thread=entry.thread,
-    )
-
-
 @router.delete("/logs/{execution_id}", status_code=204)
 def delete_logs(
     execution_id: str, lines: LineFilter = Depends(line_filter), rt: Runtime = Depends(runtime)
 ) -> Response:
-    if lines == LineFilter():
-        rt.store.logs.delete_for_execution(execution_id)
-    else:
-        _delete_matching(rt, execution_id, lines.accepts)
+    rt.store.logs.delete_matching(
+        execution_id=execution_id,
+        min_level=lines.min_level,
+        task_run_id=lines.task_run_id,
+        task_id=lines.task_id,
+        attempt_number=lines.attempt,
+    )
     return Response(status_code=204)
 
 
@@ -375,29 +349,6 @@ def delete_flow_logs(
     trigger_id: str | None = Query(default=None, alias="triggerId"),
     rt: Runtime = Depends(runtime),
 ) -> Response:
-    """The flow's lines (only its trigger's with `triggerId`). Lines are deleted per execution: a line that belongs to
-    no execution cannot be deleted through the repository yet."""
-
-    def doomed(entry: LogEntry) -> bool:
-        return (
-            entry.namespace == namespace
-            and entry.flow_id == flow_id
-            and (not trigger_id or entry.trigger_id == trigger_id)
-        )
-
-    executions: set[str] = set()
-    page = 1
-    while True:
-        found = rt.store.logs.search(
-            namespace=namespace, flow_id=flow_id, trigger_id=trigger_id or None, page=page, size=1000, sort="id:asc"
-        )
-        executions.update(entry.execution_id for entry in found.items if entry.execution_id and doomed(entry))
-        if page * found.size >= found.total:
-            break
-        page += 1
-    for execution_id in sorted(executions):
-        if trigger_id:
-            _delete_matching(rt, execution_id, doomed)
-        else:  # every line of an execution belongs to its flow
-            rt.store.logs.delete_for_execution(execution_id)
+    """The flow's lines (only its trigger's with `triggerId`)."""
+    rt.store.logs.delete_matching(namespace=namespace, flow_id=flow_id, trigger_id=trigger_id or None)
     return Response(status_code=204)

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select, text
 
 from choreo import __version__
 from choreo.api.app import runtime, tenant_router
@@ -25,7 +24,6 @@ from choreo.engine.jobs import EXECUTION_JOB, TASK_JOB
 from choreo.model.durations import format_duration
 from choreo.model.state import State
 from choreo.server.runtime import Runtime
-from choreo.store.schema import executions as executions_table
 
 T = TypeVar("T")
 
@@ -114,8 +112,7 @@ _plain = APIRouter()
 def health(rt: Runtime = Depends(runtime)) -> JSONResponse:
     """UP when the store answers a query: load balancers and orchestrators probe this (no credentials needed)."""
     try:
-        with rt.store.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        rt.store.ping()
     except Exception as exc:  # any failure of the database means the server cannot serve
         return JSONResponse({"status": "DOWN", "details": {"store": type(exc).__name__}}, status_code=503)
     return JSONResponse({"status": "UP"})
@@ -217,26 +214,19 @@ def daily_statistics(
     """Kestra's `DailyExecutionStatistics`, one per UTC day of the range (days without executions included):
     executions counted by their current state on the day they started; durations of the ended ones."""
     first, last = _statistics_range(start, end)
-    table = executions_table
-    stmt = select(table.c.start_date, table.c.end_date, table.c.state).where(
-        table.c.deleted.is_(False),
-        table.c.start_date >= datetime.combine(first, time(0), UTC),
-        table.c.start_date < datetime.combine(last + timedelta(days=1), time(0), UTC),
-    )
-    if namespace:
-        stmt = stmt.where(
-            (table.c.namespace == namespace) | table.c.namespace.startswith(namespace + ".", autoescape=True)
-        )
-    if flow_id:
-        stmt = stmt.where(table.c.flow_id == flow_id)
     counts: dict[date, Counter[str]] = {}
     durations: dict[date, list[timedelta]] = {}
-    with rt.store.engine.connect() as conn:
-        for started, ended, state in conn.execute(stmt):
-            day = started.astimezone(UTC).date()
-            counts.setdefault(day, Counter())[state] += 1
-            if ended is not None:
-                durations.setdefault(day, []).append(ended - started)
+    timings = rt.store.executions.timings(
+        datetime.combine(first, time(0), UTC),
+        datetime.combine(last + timedelta(days=1), time(0), UTC),
+        namespace=namespace or None,
+        flow_id=flow_id or None,
+    )
+    for started, ended, state in timings:
+        day = started.astimezone(UTC).date()
+        counts.setdefault(day, Counter())[state] += 1
+        if ended is not None:
+            durations.setdefault(day, []).append(ended - started)
     result = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)

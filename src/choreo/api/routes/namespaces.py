@@ -20,7 +20,6 @@ from urllib.parse import quote
 from fastapi import Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -36,7 +35,6 @@ from choreo.storage.paths import parse_relative_path
 from choreo.store.errors import InvalidKey
 from choreo.store.kv import KEY_PATTERN, encode
 from choreo.store.records import KVEntry, KVType
-from choreo.store.schema import kv as kv_table
 
 router = tenant_router()
 
@@ -77,8 +75,7 @@ def _file_namespaces(storage: LocalStorage) -> set[str]:
 
 def _kv_namespaces(rt: Runtime) -> list[str]:
     """Namespaces holding KV entries (the repository lists one namespace at a time)."""
-    with rt.store.engine.connect() as conn:
-        return sorted(conn.execute(select(kv_table.c.namespace).distinct()).scalars())
+    return rt.store.kv.namespaces()
 
 
 def _with_parents(namespaces: set[str]) -> set[str]:
