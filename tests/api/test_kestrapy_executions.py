@@ -220,3 +220,59 @@ def test_webhook_creates_an_execution_and_a_wrong_key_is_a_404(client, server):
     wrong = httpx.post(f"{server.url}/api/v1/main/executions/webhook/company.team/hello/wrong-key")
     missing = httpx.post(f"{server.url}/api/v1/main/executions/webhook/company.team/nope/s3cr3t-key")
     assert wrong.status_code == missing.status_code == 404 and wrong.json() == missing.json()
+
+
+def test_labels_status_eval_files_and_delete(client):
+    created = client.executions.create_execution(
+        TENANT, "company.team", "hello", inputs={"name": "di", "data": ("rows.csv", b"a,b\n1,2\n", "text/csv")}
+    )
+    execution = wait_ended(client, created.id)
+    labelled = client.executions.set_labels_on_terminated_execution(
+        created.id, TENANT, [{"key": "reviewed", "value": "yes"}]
+    )
+    assert ("reviewed", "yes") in {(label.key, label.value) for label in labelled.labels}
+    assert any(label.key == "system.correlationId" for label in labelled.labels)  # system labels are kept
+    changed = client.executions.update_execution_status(created.id, "WARNING", TENANT)
+    assert changed.state.current == "WARNING"
+    shout = next(run for run in execution.task_run_list if run.task_id == "shout")
+    result = client.executions.eval_task_run_expression(
+        created.id, shout.id, TENANT, "{{ outputs.greet is defined }} {{ inputs.name }} {{ taskrun.id }}"
+    )
+    assert result.result == f"false di {shout.id}" and result.error is None
+    failed = client.executions.eval_task_run_expression(created.id, shout.id, TENANT, "{{ nope.field }}")
+    assert failed.result is None and "nope" in failed.error
+    uri = execution.inputs["data"]
+    assert client.executions.file_metadatas_from_execution(created.id, uri, TENANT).size == 8
+    preview = client.executions.preview_file_from_execution(created.id, uri, TENANT)
+    assert preview["extension"] == "csv" and preview["content"] == "a,b\n1,2"
+    with pytest.raises(NotFoundException):  # a file of another execution is not served through this one
+        client.executions.download_file_from_execution(created.id, uri.replace(created.id, "someOtherId"), TENANT)
+    assert [line.message for line in client.logs.follow_logs_from_execution(created.id, TENANT)][0] == "Hello di x1"
+    client.executions.delete_execution(created.id, TENANT)
+    with pytest.raises(NotFoundException):
+        client.executions.execution(created.id, TENANT)
+    assert client.logs.list_logs_from_execution(created.id, TENANT) == []
+
+
+def test_bulk_kill_restart_and_delete(client):
+    sleepers = [client.executions.create_execution(TENANT, "company.team", "slow").id for _ in range(2)]
+    killed = client.executions.kill_executions_by_ids(TENANT, sleepers)
+    assert killed == {"count": 2}
+    assert {wait_ended(client, i).state.current for i in sleepers} == {"KILLED"}
+    restarted = client.executions.restart_executions_by_ids(TENANT, sleepers)
+    assert restarted == {"count": 2}
+    assert (
+        client.executions.kill_executions_by_query(
+            TENANT, filters=[{"field": "flowId", "operation": "EQUALS", "value": "slow"}]
+        )["count"]
+        >= 2
+    )
+    for execution_id in sleepers:
+        wait_ended(client, execution_id)
+    deleted = client.executions.delete_executions_by_ids(TENANT, sleepers)
+    assert deleted.count == 2
+    page = client.executions.search_executions_by_flow_id(TENANT, "company.team", "slow")
+    assert not set(sleepers) & {item["id"] for item in page["results"]}
+    newest = client.executions.create_execution(TENANT, "company.team", "hello", inputs={"name": "el"}, wait=True)
+    latest = client.executions.latest_executions(TENANT, [{"namespace": "company.team", "id": "hello"}])
+    assert [(item.id, item.flow_id, item.status) for item in latest] == [(newest.id, "hello", "SUCCESS")]
