@@ -276,3 +276,13 @@ def test_bulk_kill_restart_and_delete(client):
     newest = client.executions.create_execution(TENANT, "company.team", "hello", inputs={"name": "el"}, wait=True)
     latest = client.executions.latest_executions(TENANT, [{"namespace": "company.team", "id": "hello"}])
     assert [(item.id, item.flow_id, item.status) for item in latest] == [(newest.id, "hello", "SUCCESS")]
+
+
+def test_execution_graph_shows_task_run_states(client):
+    execution = client.executions.create_execution(TENANT, "company.team", "hello", inputs={"name": "fy"}, wait=True)
+    graph = client.executions.execution_flow_graph(execution.id, TENANT)
+    nodes = {node.uid: node for node in graph.nodes}
+    assert {"root.start", "root.end", "greet", "shout"} <= set(nodes)
+    greet = nodes["greet"].to_dict()
+    assert [run["state"] for run in greet["taskRuns"]] == ["SUCCESS"]
+    assert any(edge.source == "greet" and edge.target == "shout" for edge in graph.edges)

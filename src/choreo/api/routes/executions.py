@@ -19,6 +19,7 @@ from choreo.api.app import runtime, tenant_router
 from choreo.api.documents import execution_document, page
 from choreo.api.errors import ApiError
 from choreo.api.filters import Filters, labels_of, parse
+from choreo.api.graph import flow_graph_document
 from choreo.engine.control import NotFound
 from choreo.engine.operations import OperationRefused
 from choreo.engine.variables import build_variables
@@ -428,6 +429,21 @@ async def follow_execution(execution_id: str, request: Request, rt: Runtime = De
                     yield ": keepalive\n\n"
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/executions/{execution_id}/graph")
+async def execution_graph(execution_id: str, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    """The graph of the flow revision the execution runs, each task node with the states of its task runs."""
+    execution = rt.control.get(execution_id)
+    graph = flow_graph_document(_flow(rt, execution.namespace, execution.flow_id, execution.flow_revision))
+    states: dict[str, list[dict[str, Any]]] = {}
+    for run in execution.task_run_list:
+        states.setdefault(run.task_id, []).append({"id": run.id, "value": run.value, "state": run.state.current.value})
+    for node in graph["nodes"]:
+        task = node.get("task") or {}
+        if task.get("id") in states:
+            node["taskRuns"] = states[task["id"]]
+    return graph
 
 
 @router.get("/executions/{execution_id}/flow")
