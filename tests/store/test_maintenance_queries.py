@@ -52,3 +52,12 @@ def test_kv_namespaces_and_execution_timings(store):
     assert all(end - start == timedelta(seconds=5) for start, end, _ in timings)
     assert store.executions.timings(T0 + timedelta(days=1), T0 + timedelta(days=2)) == []
     store.ping()
+
+
+def test_latest_revision_is_none_for_deleted_and_unknown_flows(store):
+    assert store.flows.latest_revision("n", "f") is None
+    store.flows.save("n", "f", "id: f\nnamespace: n\n", flow_json={})
+    store.flows.save("n", "f", "id: f\nnamespace: n\n# 2\n", flow_json={})
+    assert store.flows.latest_revision("n", "f") == 2
+    store.flows.delete("n", "f")
+    assert store.flows.latest_revision("n", "f") is None

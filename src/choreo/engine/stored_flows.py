@@ -23,7 +23,10 @@ class StoredFlows:
 
     def get(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
         """The flow at `revision`, or its latest live revision; None when there is none."""
-        if revision is not None:
+        if revision is None:  # one key lookup; the revision itself is most often parsed already
+            revision = self.store.flows.latest_revision(namespace, flow_id)
+            if revision is None:
+                return None
             with self._lock:
                 cached = self._parsed.get((namespace, flow_id, revision))
                 if cached is not None:

@@ -94,6 +94,18 @@ class FlowRepository(Repository):
             return None
         return _row_to_flow(row)
 
+    def latest_revision(self, namespace: str, id: str) -> int | None:
+        """The number of the latest live revision, or None (deleted or unknown): a key lookup that reads neither
+        the source nor the JSON, for callers that cache parsed revisions."""
+        stmt = (
+            select(revs.c.revision, revs.c.deleted)
+            .select_from(_LATEST)
+            .where(heads.c.namespace == namespace, heads.c.id == id)
+        )
+        with self._scope.read() as unit:
+            row = unit.conn.execute(stmt).one_or_none()
+        return None if row is None or row.deleted else int(row.revision)
+
     def revisions(self, namespace: str, id: str) -> list[FlowRecord]:
         """Every revision of the flow, oldest first (deletions included, flagged)."""
         stmt = _RECORD.where(revs.c.namespace == namespace, revs.c.id == id).order_by(revs.c.revision)
