@@ -111,3 +111,9 @@ def test_the_openapi_document_lists_the_routes(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/{tenant}/executions/{execution_id}" in paths and "/api/v1/{tenant}/flows" in paths
+
+
+def test_browsable_docs_are_served_without_a_cdn(client):
+    page = client.get("/api/v1/docs", headers=basic(USER.username, USER.password))
+    assert page.status_code == 200 and 'fetch("openapi.json")' in page.text
+    assert "http" not in page.text.split("<script>")[1]  # nothing loaded from elsewhere

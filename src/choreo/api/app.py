@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 
 from choreo import __version__
-from choreo.api import errors
+from choreo.api import docs_page, errors
 from choreo.api.auth import Authenticator, AuthMiddleware
 from choreo.api.errors import ApiError
 from choreo.server.runtime import Runtime
@@ -50,12 +50,13 @@ def create_app(rt: Runtime) -> FastAPI:
         version=__version__,
         description="Kestra-compatible API: flows, executions, logs, KV, namespace files, triggers, plugins.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served by docs_page: no CDN
         redoc_url=None,
         generate_unique_id_function=_operation_id,
     )
     app.state.runtime = rt
     errors.install(app)
+    docs_page.install(app)
     # misc first: its literal paths (`/executions/daily`) must win over templated ones of other modules
     for module in (misc, flows, executions, logs, namespaces, triggers, plugins):
         app.include_router(module.router)
