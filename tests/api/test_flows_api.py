@@ -4,9 +4,6 @@ real uvicorn server."""
 from __future__ import annotations
 
 import io
-import socket
-import threading
-import time
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -14,11 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import uvicorn
 
 from choreo.api.app import create_app
 from choreo.server.config import ServerConfig
 from choreo.server.runtime import Runtime
+from threaded_server import serve_in_thread
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -109,25 +106,8 @@ def client(rt: Runtime) -> Iterator[TestClient]:
 
 @pytest.fixture
 def server_url(rt: Runtime) -> Iterator[str]:
-    """A real uvicorn server on a free port, in a thread (kestrapy speaks `requests`, not ASGI)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(rt), log_level="warning", lifespan="off", ws="none", http="h11")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_in_thread(create_app(rt)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,14 +3,10 @@ own client (kestrapy) against a real uvicorn server."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from kestrapy import KestraClient
 from kestrapy.exceptions import ConflictException, NotFoundException
@@ -26,6 +22,7 @@ from choreo.model.state import State
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
+from threaded_server import serve_in_thread
 
 TENANT = "main"
 API = "/api/v1/main"
@@ -70,28 +67,10 @@ def client(app) -> TestClient:
     return TestClient(app, raise_server_exceptions=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def kestra(app) -> Iterator[KestraClient]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    with KestraClient(host=f"http://127.0.0.1:{port}", timeout=15) as client:
+    with serve_in_thread(app) as url, KestraClient(host=url, timeout=15) as client:
         yield client
-    server.should_exit = True
-    thread.join(10)
 
 
 def deploy(rt: Runtime, namespace: str, flow_id: str = "scheduled") -> None:
