@@ -286,3 +286,23 @@ def test_execution_graph_shows_task_run_states(client):
     greet = nodes["greet"].to_dict()
     assert [run["state"] for run in greet["taskRuns"]] == ["SUCCESS"]
     assert any(edge.source == "greet" and edge.target == "shout" for edge in graph.edges)
+
+
+def test_pause_a_running_execution_then_resume_it(client):
+    created = client.executions.create_execution(TENANT, "company.team", "flaky", inputs={"ok": True})
+    sleeper = client.executions.create_execution(TENANT, "company.team", "slow")
+    deadline = time.monotonic() + 10
+    while client.executions.execution(sleeper.id, TENANT).state.current != "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    paused = client.executions.pause_execution(sleeper.id, TENANT)
+    assert paused.state.current == "PAUSED"
+    assert client.executions.execution(sleeper.id, TENANT).state.current == "PAUSED"
+    resumed = client.executions.resume_execution(sleeper.id, TENANT)
+    assert resumed.id == sleeper.id
+    deadline = time.monotonic() + 10
+    while client.executions.execution(sleeper.id, TENANT).state.current != "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.executions.execution(sleeper.id, TENANT).state.current == "RUNNING"
+    client.executions.kill_execution(sleeper.id, TENANT)
+    assert wait_ended(client, sleeper.id).state.current == "KILLED"
+    assert wait_ended(client, created.id).state.current == "SUCCESS"
