@@ -59,17 +59,38 @@ class ExecutionControl:
     ) -> Execution:
         """Store a CREATED execution and queue its start (at `schedule_date` when given). InputInvalid names each
         wrong input; nothing is stored then."""
-        if flow.disabled:
-            raise FlowDisabled(f"flow {flow.namespace}.{flow.id} is disabled")
-        execution = new_execution(
+        execution = self.prepare(
             flow, inputs, labels=labels, trigger=trigger, execution_id=execution_id, check_inputs=check_inputs
         )
         if schedule_date is not None:
             execution = execution.model_copy(update={"schedule_date": schedule_date})
         with self.store.transaction() as tx:
-            tx.executions.save(execution)
-            push_event(tx, execution.id, Start(), at=schedule_date)
+            self.enqueue(tx, execution, at=schedule_date)
         return execution
+
+    @staticmethod
+    def prepare(
+        flow: Flow,
+        inputs: Mapping[str, Any] | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+        trigger: ExecutionTrigger | None = None,
+        execution_id: str | None = None,
+        check_inputs: bool = True,
+    ) -> Execution:
+        """A new execution of `flow`, not stored yet (FlowDisabled, InputInvalid)."""
+        if flow.disabled:
+            raise FlowDisabled(f"flow {flow.namespace}.{flow.id} is disabled")
+        return new_execution(
+            flow, inputs, labels=labels, trigger=trigger, execution_id=execution_id, check_inputs=check_inputs
+        )
+
+    @staticmethod
+    def enqueue(tx: Any, execution: Execution, *, at: datetime | None = None) -> None:
+        """Store a new execution and queue its start, in the caller's transaction (a trigger commits its state
+        with the executions it created)."""
+        tx.executions.save(execution)
+        push_event(tx, execution.id, Start(), at=at)
 
     # -- commands ---------------------------------------------------------------------------------------------------
     def get(self, execution_id: str) -> Execution:

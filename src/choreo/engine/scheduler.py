@@ -1,0 +1,357 @@
+"""The scheduler: Schedule and ScheduleOnDates triggers fire their flows on time, from state kept in the store.
+
+Every trigger has a stored state: the date it fired for last and the next date it fires. Each second the
+scheduler takes the due triggers, locks each one (several schedulers on one database never fire a date twice),
+creates the executions and writes the new state in the same transaction — so a crash or a restart neither loses
+nor repeats a date. Dates missed while the server was down are recovered as `recoverMissedSchedules` says (ALL by
+default, LAST, NONE); backfills replay a range of past dates a few at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cronsim import CronSim
+
+from choreo.engine.control import ExecutionControl
+from choreo.engine.stored_flows import StoredFlows
+from choreo.errors import ChoreoError
+from choreo.expr import ExpressionEngine
+from choreo.model.execution import ExecutionTrigger
+from choreo.model.flow import Flow
+from choreo.model.trigger import Trigger
+from choreo.plugins.core.trigger.schedule import RecoverMissedSchedules, Schedule
+from choreo.plugins.core.trigger.schedule_on_dates import ScheduleOnDates
+from choreo.store import LogEntry, Store
+from choreo.store.records import TriggerState, utcnow
+
+log = logging.getLogger("choreo.scheduler")
+
+#: After a gap longer than this since a trigger's last evaluation (server down, trigger disabled), the dates older
+#: than ON_TIME were missed; a scheduler that is merely slow fires every date whatever the policy.
+OUTAGE = timedelta(seconds=3)
+ON_TIME = timedelta(seconds=1.5)
+#: At most this many dates of one trigger are fired in one evaluation (a long outage with ALL is spread out).
+MAX_DATES_PER_EVALUATION = 1000
+#: Backfills advance this many dates per trigger and tick, so that they never starve the live schedules.
+BACKFILL_DATES_PER_TICK = 10
+#: The flows are re-read for new, changed and removed schedule triggers this often.
+SYNC_SECONDS = 5.0
+LOCK_TTL = timedelta(seconds=60)
+BATCH = 200
+
+ScheduleTrigger = Schedule | ScheduleOnDates
+
+
+def zone_of(trigger: ScheduleTrigger, expressions: ExpressionEngine) -> ZoneInfo:
+    """The trigger's time zone (UTC when unset)."""
+    name = trigger.timezone
+    if name and "{{" in name:
+        name = str(expressions.render(name, {}))
+    return ZoneInfo(name) if name else ZoneInfo("UTC")
+
+
+class Schedules:
+    """Date arithmetic of schedule triggers: the next date after a date, in the trigger's zone."""
+
+    def __init__(self, expressions: ExpressionEngine) -> None:
+        self.expressions = expressions
+
+    def next_after(self, trigger: ScheduleTrigger, after: datetime) -> datetime | None:
+        zone = zone_of(trigger, self.expressions)
+        if isinstance(trigger, Schedule):
+            start = after.astimezone(zone).replace(microsecond=0)
+            if not trigger.with_seconds:
+                start = start.replace(second=0)
+            for candidate in CronSim(trigger.cron_expression(), start):
+                if candidate > after:
+                    return candidate.astimezone(UTC)
+            return None
+        return next((date for date in self.dates_on(trigger) if date > after), None)
+
+    def dates_on(self, trigger: ScheduleOnDates) -> list[datetime]:
+        raw: Any = trigger.dates
+        if isinstance(raw, str):
+            raw = self.expressions.render_value(raw, {})
+        dates = []
+        for item in raw or ():
+            value = self.expressions.render_value(item, {}) if isinstance(item, str) else item
+            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+            dates.append(parsed.astimezone(UTC))
+        return sorted(dates)
+
+    def between(self, trigger: ScheduleTrigger, first: datetime, last: datetime) -> Iterator[datetime]:
+        """Dates from `first` (included when it is one) to `last` (included)."""
+        current: datetime | None = first
+        if current is not None and self.next_after(trigger, current - timedelta(microseconds=1)) != current:
+            current = self.next_after(trigger, current)
+        while current is not None and current <= last:
+            yield current
+            current = self.next_after(trigger, current)
+
+
+class SchedulerService:
+    def __init__(
+        self,
+        store: Store,
+        flows: StoredFlows,
+        control: ExecutionControl,
+        expressions: ExpressionEngine,
+        *,
+        owner: str,
+        clock: Callable[[], datetime] = utcnow,
+        recover_default: RecoverMissedSchedules = RecoverMissedSchedules.ALL,
+    ) -> None:
+        self.store = store
+        self.flows = flows
+        self.control = control
+        self.expressions = expressions
+        self.schedules = Schedules(expressions)
+        self.owner = owner
+        self.clock = clock
+        self.recover_default = recover_default
+        self._synced_at: datetime | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Evaluate every second, on the second (no drift: each wait is to the next whole second)."""
+        while not stop.is_set():
+            try:
+                self.tick()
+            except Exception:  # a broken tick must not stop the schedules: the next one tries again
+                log.exception("scheduler tick failed")
+            now = self.clock()
+            wait = 1.0 - now.microsecond / 1_000_000
+            try:
+                await asyncio.wait_for(stop.wait(), wait)
+            except TimeoutError:
+                pass
+
+    # -- one evaluation ----------------------------------------------------------------------------------------------
+    def tick(self) -> int:
+        """Fire what is due now; the number of executions created."""
+        now = self.clock()
+        if self._synced_at is None or now - self._synced_at >= timedelta(seconds=SYNC_SECONDS):
+            self.sync(now)
+        created = 0
+        due = self.store.triggers.due(now=now)
+        for start in range(0, len(due), BATCH):
+            created += self._fire_batch(due[start : start + BATCH], now)
+        created += self._backfills(now)
+        return created
+
+    def sync(self, now: datetime) -> None:
+        """Give each schedule trigger of the live flows a state (its first date is the next one after now), and
+        forget the states of triggers that are gone."""
+        self._synced_at = now
+        wanted: set[tuple[str, str, str]] = set()
+        states = {(s.namespace, s.flow_id, s.trigger_id): s for s in self.store.triggers.list()}
+        page = 1
+        while True:
+            found = self.store.flows.list(page=page, size=500)
+            for record in found.items:
+                flow = self.flows.parse(record)
+                for trigger in _schedule_triggers(flow):
+                    key = (flow.namespace, flow.id, trigger.id)
+                    wanted.add(key)
+                    if key not in states:
+                        self._first_state(flow, trigger, now)
+            if page * found.size >= found.total:
+                break
+            page += 1
+        for key, state in states.items():
+            if key not in wanted and state.next_date is not None and not state.backfill:
+                flow = self.flows.get(key[0], key[1])
+                if flow is None or not any(t.id == key[2] for t in flow.triggers or ()):
+                    self.store.triggers.delete(*key)
+
+    def _first_state(self, flow: Flow, trigger: ScheduleTrigger, now: datetime) -> None:
+        next_date = self.schedules.next_after(trigger, now)
+        self.store.triggers.put(
+            TriggerState(namespace=flow.namespace, flow_id=flow.id, trigger_id=trigger.id, next_date=next_date)
+        )
+
+    def _fire_batch(self, due: list[TriggerState], now: datetime) -> int:
+        created = 0
+        logs: list[LogEntry] = []
+        with self.store.transaction() as tx:
+            for seen in due:
+                key = (seen.namespace, seen.flow_id, seen.trigger_id)
+                if not tx.triggers.try_lock(*key, self.owner, LOCK_TTL, now=now):
+                    continue
+                state = tx.triggers.get(*key)  # re-read under the lock: another scheduler may have fired it
+                if state is not None and state.next_date is not None and state.next_date <= now and not state.disabled:
+                    state, count = self._evaluate(tx, state, now, logs)
+                    tx.triggers.put(state, now=now)
+                    created += count
+                tx.triggers.unlock(*key, self.owner)
+            if logs:
+                tx.logs.append(logs)
+        return created
+
+    def _evaluate(self, tx: Any, state: TriggerState, now: datetime, logs: list[LogEntry]) -> tuple[TriggerState, int]:
+        flow = self.flows.get(state.namespace, state.flow_id)
+        trigger = _find(flow, state.trigger_id) if flow is not None else None
+        if flow is None or trigger is None or flow.disabled or trigger.disabled:
+            return replace(state, next_date=None), 0  # re-armed by `sync` if the flow or trigger comes back
+        if self._stopped(tx, trigger, state):
+            logs.append(_log(state, f"trigger disabled: the last execution ended {trigger.stop_after}", "WARN"))
+            return replace(state, disabled=True), 0
+        dates = list(_limited(self.schedules.between(trigger, state.next_date, now), MAX_DATES_PER_EVALUATION))
+        evaluated = state.context.get("evaluatedAt")
+        since = datetime.fromisoformat(evaluated.replace("Z", "+00:00")) if evaluated else state.next_date
+        fire = self._recovered(trigger, dates, now) if now - since > OUTAGE else dates
+        count = 0
+        execution_id = state.execution_id
+        for date in fire:
+            created = self._create(tx, flow, trigger, date, logs, state)
+            if created is not None:
+                execution_id = created
+                count += 1
+        last = dates[-1] if dates else state.last_date
+        next_date = self.schedules.next_after(trigger, max(now, last) if last else now)
+        context = {**state.context, "evaluatedAt": _iso(now)}
+        return replace(state, last_date=last, next_date=next_date, execution_id=execution_id, context=context), count
+
+    def _recovered(self, trigger: ScheduleTrigger, dates: list[datetime], now: datetime) -> list[datetime]:
+        """The dates to fire: on-time ones always; missed ones as `recoverMissedSchedules` says."""
+        on_time = [d for d in dates if now - d <= ON_TIME]
+        missed = [d for d in dates if now - d > ON_TIME]
+        delay = getattr(trigger, "late_maximum_delay", None)
+        if delay is not None:
+            missed = [d for d in missed if now - d <= delay]
+        policy = trigger.recover_missed_schedules or self.recover_default
+        if policy == RecoverMissedSchedules.NONE or not missed:
+            return on_time
+        if policy == RecoverMissedSchedules.LAST:
+            return [missed[-1], *on_time]
+        return [*missed, *on_time]
+
+    def _stopped(self, tx: Any, trigger: Trigger, state: TriggerState) -> bool:
+        if not trigger.stop_after or not state.execution_id:
+            return False
+        previous = tx.executions.get(state.execution_id)
+        return previous is not None and previous.state.current in trigger.stop_after
+
+    def _create(
+        self,
+        tx: Any,
+        flow: Flow,
+        trigger: ScheduleTrigger,
+        date: datetime,
+        logs: list[LogEntry],
+        state: TriggerState,
+        extra_inputs: dict[str, Any] | None = None,
+        extra_labels: dict[str, str] | None = None,
+    ) -> str | None:
+        """One execution for `date` (None when a condition does not hold or the inputs are wrong: logged)."""
+        zone = zone_of(trigger, self.expressions)
+        previous = self._previous(trigger, date)
+        following = self.schedules.next_after(trigger, date)
+        variables = {
+            "date": _iso(date.astimezone(zone)),
+            "next": _iso(following.astimezone(zone)) if following else None,
+            "previous": _iso(previous.astimezone(zone)) if previous else None,
+        }
+        try:
+            if not self._conditions_hold(flow, trigger, date.astimezone(zone), variables):
+                return None
+            inputs = self.expressions.render_value(trigger.inputs or {}, {"trigger": variables})
+            labels = {label.key: label.value for label in trigger.labels or ()}
+            execution = self.control.prepare(
+                flow,
+                {**inputs, **(extra_inputs or {})},
+                labels={**labels, **(extra_labels or {})},
+                trigger=ExecutionTrigger(id=trigger.id, type=trigger.type, variables=variables),
+            )
+        except ChoreoError as exc:
+            logs.append(_log(state, f"no execution for {variables['date']}: {exc}", "ERROR"))
+            return None
+        execution = execution.model_copy(update={"schedule_date": date})
+        self.control.enqueue(tx, execution)
+        return execution.id
+
+    def _previous(self, trigger: ScheduleTrigger, date: datetime) -> datetime | None:
+        if isinstance(trigger, ScheduleOnDates):
+            earlier = [d for d in self.schedules.dates_on(trigger) if d < date]
+            return earlier[-1] if earlier else None
+        zone = zone_of(trigger, self.expressions)
+        start = date.astimezone(zone)
+        for candidate in CronSim(trigger.cron_expression(), start, reverse=True):
+            if candidate < date:
+                return candidate.astimezone(UTC)
+        return None
+
+    def _conditions_hold(self, flow: Flow, trigger: ScheduleTrigger, date: datetime, variables: dict[str, Any]) -> bool:
+        conditions = trigger.all_conditions if isinstance(trigger, Schedule) else list(trigger.conditions or ())
+        if not conditions:
+            return True
+        from choreo.engine.conditions import ConditionContext, all_hold
+
+        context = ConditionContext(
+            date=date,
+            flow_namespace=flow.namespace,
+            flow_id=flow.id,
+            variables={"trigger": variables, "flow": {"namespace": flow.namespace, "id": flow.id}},
+            render=self.expressions.render_value,
+        )
+        return all_hold(conditions, context)
+
+    # -- backfills ----------------------------------------------------------------------------------------------------
+    def _backfills(self, now: datetime) -> int:
+        created = 0
+        for state in self.store.triggers.list():
+            backfill = state.backfill
+            if not backfill or backfill.get("paused") or state.disabled:
+                continue
+            flow = self.flows.get(state.namespace, state.flow_id)
+            trigger = _find(flow, state.trigger_id) if flow is not None else None
+            if flow is None or trigger is None:
+                continue
+            current = datetime.fromisoformat(backfill["currentDate"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(backfill["end"].replace("Z", "+00:00")) if backfill.get("end") else now
+            end = min(end, now)
+            dates = list(_limited(self.schedules.between(trigger, current, end), BACKFILL_DATES_PER_TICK))
+            logs: list[LogEntry] = []
+            with self.store.transaction() as tx:
+                labels = {str(k): str(v) for k, v in (backfill.get("labels") or {}).items()}
+                for date in dates:
+                    if self._create(tx, flow, trigger, date, logs, state, backfill.get("inputs") or {}, labels):
+                        created += 1
+                following = self.schedules.next_after(trigger, dates[-1]) if dates else None
+                # Done once the range (up to now) is covered: the backfill is removed from the state.
+                updated = None if following is None or following > end else {**backfill, "currentDate": _iso(following)}
+                tx.triggers.put(replace(state, backfill=updated), now=now)
+                if logs:
+                    tx.logs.append(logs)
+        return created
+
+
+def _schedule_triggers(flow: Flow) -> list[ScheduleTrigger]:
+    return [t for t in flow.triggers or () if isinstance(t, Schedule | ScheduleOnDates)]
+
+
+def _find(flow: Flow | None, trigger_id: str) -> ScheduleTrigger | None:
+    return next((t for t in _schedule_triggers(flow) if t.id == trigger_id), None) if flow is not None else None
+
+
+def _limited(dates: Iterator[datetime], limit: int) -> Iterator[datetime]:
+    for index, date in enumerate(dates):
+        if index >= limit:
+            return
+        yield date
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _log(state: TriggerState, message: str, level: str) -> LogEntry:
+    return LogEntry(
+        namespace=state.namespace, flow_id=state.flow_id, message=message, level=level, trigger_id=state.trigger_id
+    )
