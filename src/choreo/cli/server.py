@@ -67,6 +67,26 @@ def standalone(
     _run(config_file, host=host, port=port)
 
 
+@app.command()
+def scheduler(
+    config_file: Annotated[
+        Path | None, typer.Option("--config", "-c", help="choreo.yaml", exists=True, dir_okay=False)
+    ] = None,
+) -> None:
+    """The scheduler alone (no API, no executor, no worker), on the configured store: several may run at once."""
+    from choreo.server.config import ConfigInvalid, ServerConfig
+    from choreo.server.serve import run_components
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        config = ServerConfig.load(config_file)
+    except ConfigInvalid as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+    asyncio.run(run_components(config, frozenset({"scheduler"})))
+
+
 def _store(config_file: Path | None):  # noqa: ANN202 - the Store type would import the store at start
     from choreo.server.config import ServerConfig
     from choreo.store import Store

@@ -1,5 +1,5 @@
-"""One process's components on one store: executor and worker services, the execution controls the API calls,
-live updates, and the flows deployed from a directory."""
+"""One process's components on one store: executor, worker and scheduler services, the execution controls the API
+calls, live updates, and the flows deployed from a directory."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from choreo.engine.context import secrets_from_env
 from choreo.engine.control import ExecutionControl
 from choreo.engine.executor import Executor
 from choreo.engine.persistence import StoreKeyValues, StoreLogReader
+from choreo.engine.scheduler import SchedulerService
 from choreo.engine.services import ExecutorService, WorkerService
 from choreo.engine.stored_flows import StoredFlows
 from choreo.engine.worker import Worker
@@ -28,6 +29,7 @@ from choreo.store import Store
 log = logging.getLogger(__name__)
 
 RETENTION_CHECK_SECONDS = 3600.0
+COMPONENTS = frozenset({"executor", "worker", "scheduler"})
 
 
 def consumer_id(component: str) -> str:
@@ -78,20 +80,27 @@ class Runtime:
             on_logs=self.live.logs,
         )
         self.control = ExecutionControl(self.store, self.flows, self.storage)
+        self.scheduler = SchedulerService(
+            self.store, self.flows, self.control, self.app.expressions, owner=consumer_id("scheduler")
+        )
         self.flow_directory = FlowDirectory(self.app, self.store, config.flow_path) if config.flow_path else None
 
     def recover(self) -> int:
         """Jobs claimed by a process that is gone go back to the queue (one server per embedded store)."""
         return self.store.queue.reclaim_stale(timedelta(0))
 
-    async def run(self, stop: asyncio.Event) -> None:
-        self.recover()
+    async def run(self, stop: asyncio.Event, components: frozenset[str] = COMPONENTS) -> None:
+        """Run `components` (executor, worker, scheduler) until `stop` is set."""
+        if components == COMPONENTS:
+            self.recover()  # alone on its store: what a dead process had claimed is free again
         if self.flow_directory is not None:
             self.flow_directory.sync()
-        tasks = [
-            asyncio.create_task(self.executor_service.run(stop), name="executor"),
-            asyncio.create_task(self.worker_service.run(stop), name="worker"),
-        ]
+        services = {
+            "executor": self.executor_service.run,
+            "worker": self.worker_service.run,
+            "scheduler": self.scheduler.run,
+        }
+        tasks = [asyncio.create_task(services[name](stop), name=name) for name in sorted(components)]
         if self.flow_directory is not None:
             tasks.append(asyncio.create_task(self.flow_directory.watch(stop), name="flow-directory"))
         if self.config.retention_days > 0:

@@ -68,6 +68,20 @@ async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None) -> 
         rt.close()
 
 
+async def run_components(config: ServerConfig, components: frozenset[str]) -> None:
+    """Components without the API (`choreo server scheduler`), until SIGINT or SIGTERM."""
+    rt = Runtime(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    log.info("Choreo %s running %s on %s", _version(), ", ".join(sorted(components)), rt.store)
+    try:
+        await rt.run(stop, components)
+    finally:
+        rt.close()
+
+
 class _Server(uvicorn.Server):
     """uvicorn's server with our signal handling: SIGTERM is a graceful stop that exits 0, not a re-raised signal."""
 
