@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from choreo.engine.conditions import ConditionContext, ConditionUnsupported, holds
 from choreo.engine.events import ResumeExecution, SplitItems, StartSubflow, SubflowEnded, WakeAt
 from choreo.engine.retry import next_attempt_at
 from choreo.errors import ChoreoError
@@ -16,10 +17,6 @@ from choreo.model.durations import parse_duration
 from choreo.model.execution import StateRecord, TaskRun, TaskRunAttempt
 from choreo.model.state import FAILED_STATES, State
 from choreo.model.task import Task
-from choreo.plugins.core.condition.execution_status import ExecutionStatus
-from choreo.plugins.core.condition.expression import Expression as ExpressionCondition
-from choreo.plugins.core.condition.not_ import Not
-from choreo.plugins.core.condition.or_ import Or
 from choreo.plugins.core.execution.exit import Exit
 from choreo.plugins.core.execution.labels import Labels as LabelsTask
 from choreo.plugins.core.execution.resume import Resume as ResumeTask
@@ -407,22 +404,21 @@ def _item_ended(work: Work, run: TaskRun, event: SubflowEnded) -> None:
 
 
 def conditions_hold(work: Work, conditions: list[Any] | None) -> bool:
-    """Whether every condition holds for the execution as it ended (listeners). Conditions about schedules and
-    other flows do not apply to a listener and count as true."""
+    """Whether every condition holds for the execution as it ended (listeners). A condition that cannot be
+    evaluated for an execution (about schedule dates, or other flows' windows) counts as true."""
+    context = ConditionContext(
+        execution=work.execution,
+        flow_namespace=work.flow.namespace,
+        flow_id=work.flow.id,
+        variables=work.variables(),
+        render=work.executor.expressions.render_value,
+    )
     for condition in conditions or ():
-        if isinstance(condition, ExecutionStatus):
-            state = work.execution.state.current
-            if (condition.in_ and state not in condition.in_) or (condition.not_in and state in condition.not_in):
+        try:
+            if not holds(condition, context):
                 return False
-        elif isinstance(condition, ExpressionCondition):
-            if not truthy(work.executor.expressions.render(condition.expression, work.variables())):
-                return False
-        elif isinstance(condition, Not):
-            if any(conditions_hold(work, [inner]) for inner in condition.conditions or ()):
-                return False
-        elif isinstance(condition, Or):
-            if not any(conditions_hold(work, [inner]) for inner in condition.conditions or ()):
-                return False
+        except ConditionUnsupported:
+            continue
     return True
 
 

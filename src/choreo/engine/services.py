@@ -120,9 +120,11 @@ class ExecutorService:
         on_cancel: Callable[[str], None] | None = None,
         on_ended: Callable[[Execution], None] | None = None,
         on_logs: Callable[[list[LogEntry]], None] | None = None,
+        flow_triggers: Any = None,
     ) -> None:
         self.store = store
         self.executor = executor
+        self.flow_triggers = flow_triggers  # FlowTriggers: other flows started when an execution ends
         self.flows = flows
         self.storage = storage
         self.consumer_id = consumer_id
@@ -277,7 +279,10 @@ class ExecutorService:
         push_event(tx, execution.id, TaskResult(command.task_run_id, State.SUCCESS))
 
     def _ended(self, tx: UnitOfWork, execution: Execution, flow: Flow, logs: list[LogEntry]) -> None:
-        """Free the flow's concurrency slot for the oldest QUEUED execution; tell a waiting parent."""
+        """Free the flow's concurrency slot for the oldest QUEUED execution; start the flows whose Flow trigger
+        accepts this end; tell a waiting parent."""
+        if self.flow_triggers is not None:
+            logs.extend(self.flow_triggers.on_ended(tx, execution, datetime.now(UTC)))
         if flow.concurrency is not None:
             next_id = tx.executions.dequeue(execution.namespace, execution.flow_id)
             if next_id is not None:

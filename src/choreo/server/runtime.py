@@ -14,6 +14,7 @@ from choreo.app import Choreo
 from choreo.engine.context import secrets_from_env
 from choreo.engine.control import ExecutionControl
 from choreo.engine.executor import Executor
+from choreo.engine.flow_triggers import FlowTriggers
 from choreo.engine.persistence import StoreKeyValues, StoreLogReader
 from choreo.engine.scheduler import SchedulerService
 from choreo.engine.services import ExecutorService, WorkerService
@@ -78,6 +79,7 @@ class Runtime:
             on_cancel=self.worker_service.cancel,
             on_ended=lambda execution: self.worker.release(execution.id),
             on_logs=self.live.logs,
+            flow_triggers=FlowTriggers(self.store, self.flows, self.app.expressions),
         )
         self.control = ExecutionControl(self.store, self.flows, self.storage)
         self.scheduler = SchedulerService(
