@@ -346,3 +346,37 @@ class ContextServices:
     def error_logs(self) -> list[dict[str, Any]]:
         error_logs = getattr(self._ctx, "error_logs", None)
         return error_logs() if error_logs is not None else []
+
+
+class TriggerServices:
+    """What templates reach while a trigger is evaluated (webhook key and inputs, schedule inputs): secrets and
+    KV; files and logs belong to task runs."""
+
+    def __init__(self, secrets: Mapping[str, str], kv: KeyValues, namespace: str) -> None:
+        self._secrets = secrets
+        self._kv = kv
+        self._namespace = namespace
+
+    def secret(self, key: str) -> str:
+        value = self._secrets.get(key.lower())
+        if value is None:
+            raise ChoreoError(f"Cannot find secret for key '{key}'.")
+        return value
+
+    def kv(self, key: str, namespace: str | None, error_on_missing: bool) -> Any:
+        value = self._kv.get(namespace or self._namespace, key)
+        if value is None and error_on_missing:
+            raise ChoreoError(f"The key '{key}' does not exist in the namespace '{namespace or self._namespace}'.")
+        return value
+
+    def read(self, path: str) -> str:
+        raise ChoreoError("read() is not available while a trigger is evaluated")
+
+    def file_uri(self, path: str) -> str:
+        return path
+
+    def file_size(self, uri: str) -> int:
+        raise ChoreoError("fileSize() is not available while a trigger is evaluated")
+
+    def error_logs(self) -> list[dict[str, Any]]:
+        return []

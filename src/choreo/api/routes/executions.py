@@ -8,7 +8,8 @@ import asyncio
 import hmac
 import json
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import Depends, Request, Response
@@ -20,6 +21,8 @@ from choreo.api.documents import execution_document, page
 from choreo.api.errors import ApiError
 from choreo.api.filters import Filters, labels_of, parse
 from choreo.api.graph import flow_graph_document
+from choreo.engine.conditions import ConditionContext, all_hold
+from choreo.engine.context import TriggerServices
 from choreo.engine.control import NotFound
 from choreo.engine.operations import OperationRefused
 from choreo.engine.variables import build_variables
@@ -31,12 +34,15 @@ from choreo.model.state import State
 from choreo.plugins.core.trigger.webhook import Webhook
 from choreo.server.runtime import Runtime
 from choreo.storage import execution_id_of, input_file_uri
+from choreo.store.records import TriggerState
 
 router = tenant_router(tags=["executions"])
 
 #: Follow streams re-read the execution this often when no live update comes (another process may run it).
 FOLLOW_POLL_SECONDS = 0.5
 WAIT_LIMIT_SECONDS = 300.0
+#: How long a webhook's Idempotency-Key is remembered.
+IDEMPOTENCY_TTL = timedelta(hours=24)
 WEBHOOK_RESPONSE_KEYS = ("id", "namespace", "flowId", "flowRevision", "trigger", "labels", "state", "url")
 
 
@@ -311,11 +317,16 @@ def _by(value: str) -> str:
 async def webhook(
     namespace: str, flow_id: str, key: str, request: Request, rt: Runtime = Depends(runtime), path: str = ""
 ) -> Response:
-    """Start the flow whose Webhook trigger has this key. An unknown flow and a wrong key give the same 404."""
+    """Start the flow whose Webhook trigger has this key: 200 with the execution, 204 when its conditions do not
+    hold, 409 when the flow or the trigger is disabled, 404 for an unknown flow or key (the same answer for both).
+    A repeated `Idempotency-Key` within a day answers with the execution the first call created."""
     flow = rt.flows.get(namespace, flow_id)
-    trigger = _webhook_trigger(rt, flow, key) if flow is not None and not flow.disabled else None
+    services = TriggerServices(rt.worker.secrets, rt.worker.kv, namespace)
+    trigger = _webhook_trigger(rt, flow, key, services) if flow is not None else None
     if flow is None or trigger is None:
         raise ApiError(404, "Webhook not found")
+    if flow.disabled or trigger.disabled:
+        raise ApiError(409, f"the {'flow' if flow.disabled else 'trigger'} of this webhook is disabled")
     raw = await request.body()
     text = raw.decode("utf-8", errors="replace")
     try:
@@ -327,23 +338,59 @@ async def webhook(
         "headers": {name: request.headers.getlist(name) for name in request.headers},
         "parameters": {name: request.query_params.getlist(name) for name in request.query_params},
     }
-    inputs = rt.app.expressions.render_value(trigger.inputs, {"trigger": variables}) if trigger.inputs else {}
-    execution = rt.control.create(
-        flow,
-        inputs,
-        labels={label.key: label.value for label in trigger.labels or ()} if trigger.labels else None,
-        trigger=ExecutionTrigger(id=trigger.id, type=trigger.type, variables=variables),
+    context = ConditionContext(
+        flow_namespace=flow.namespace,
+        flow_id=flow.id,
+        variables={"trigger": variables, "flow": {"namespace": flow.namespace, "id": flow.id}},
+        render=lambda value, scope: rt.app.expressions.render_value(value, scope, services),
+    )
+    try:
+        if not all_hold(trigger.conditions, context):
+            return Response(status_code=204)
+        inputs = rt.app.expressions.render_value(trigger.inputs or {}, {"trigger": variables}, services)
+    except ChoreoError as exc:
+        raise ApiError(422, f"webhook trigger '{trigger.id}': {exc}") from None
+    execution = await asyncio.to_thread(
+        _webhook_execution, rt, flow, trigger, inputs, variables, request.headers.get("idempotency-key")
     )
     if trigger.wait:
         execution = await _until_ended(rt, execution.id, WAIT_LIMIT_SECONDS)
     document = _document(request, execution)
-    response = {
-        key: document.get(key)
-        for key in ("id", "namespace", "flowId", "flowRevision", "trigger", "labels", "state", "url")
-    }
+    response = {name: document.get(name) for name in WEBHOOK_RESPONSE_KEYS}
     if trigger.wait and trigger.return_outputs:
         response["outputs"] = execution.outputs
     return JSONResponse(response)
+
+
+def _webhook_execution(
+    rt: Runtime, flow: Flow, trigger: Webhook, inputs: Any, variables: dict[str, Any], idempotency_key: str | None
+) -> Execution:
+    """A new execution — or, for an Idempotency-Key seen within IDEMPOTENCY_TTL, the one it created — recorded with
+    the key in one transaction, so that concurrent deliveries of one key create one execution."""
+    labels = {label.key: label.value for label in trigger.labels or ()}
+    execution = rt.control.prepare(
+        flow, inputs, labels=labels, trigger=ExecutionTrigger(id=trigger.id, type=trigger.type, variables=variables)
+    )
+    now = datetime.now(UTC)
+    with rt.store.transaction() as tx:
+        if idempotency_key:
+            state = tx.triggers.get(flow.namespace, flow.id, trigger.id) or TriggerState(
+                namespace=flow.namespace, flow_id=flow.id, trigger_id=trigger.id
+            )
+            seen = {
+                k: v
+                for k, v in (state.context.get("idempotency") or {}).items()
+                if now - datetime.fromisoformat(v["at"]) < IDEMPOTENCY_TTL
+            }
+            earlier = seen.get(idempotency_key)
+            if earlier is not None:
+                existing = tx.executions.get(earlier["executionId"])
+                if existing is not None:
+                    return existing
+            seen[idempotency_key] = {"executionId": execution.id, "at": now.isoformat()}
+            tx.triggers.put(replace(state, context={**state.context, "idempotency": seen}), now=now)
+        rt.control.enqueue(tx, execution)
+    return execution
 
 
 for _method in ("GET", "POST", "PUT"):  # one route per method and path: each gets its own OpenAPI operation
@@ -354,13 +401,14 @@ for _method in ("GET", "POST", "PUT"):  # one route per method and path: each ge
         router.add_api_route(_path, webhook, methods=[_method])
 
 
-def _webhook_trigger(rt: Runtime, flow: Flow, key: str) -> Webhook | None:
+def _webhook_trigger(rt: Runtime, flow: Flow, key: str, services: TriggerServices) -> Webhook | None:
+    """The flow's Webhook trigger with this key (disabled ones included: the caller answers 409 for them)."""
     for trigger in flow.triggers or ():
-        if isinstance(trigger, Webhook) and not trigger.disabled:
+        if isinstance(trigger, Webhook):
             expected = trigger.key
             if "{{" in expected:
                 try:
-                    expected = str(rt.app.expressions.render(expected, {}))
+                    expected = str(rt.app.expressions.render(expected, {}, services))
                 except ChoreoError:
                     continue
             if hmac.compare_digest(expected.encode(), key.encode()):
