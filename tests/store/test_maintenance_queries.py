@@ -61,3 +61,17 @@ def test_latest_revision_is_none_for_deleted_and_unknown_flows(store):
     assert store.flows.latest_revision("n", "f") == 2
     store.flows.delete("n", "f")
     assert store.flows.latest_revision("n", "f") is None
+
+
+def test_stored_flows_parse_each_revision_once(store):
+    from choreo.app import Choreo
+    from choreo.engine.stored_flows import StoredFlows
+
+    app = Choreo()
+    source = "id: f\nnamespace: n\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
+    store.flows.save("n", "f", source, flow_json={})
+    flows = StoredFlows(store, app.flows)
+    first = flows.get("n", "f")
+    assert flows.get("n", "f") is first and flows.get("n", "f", 1) is first
+    store.flows.save("n", "f", source + "# changed\n", flow_json={})
+    assert flows.get("n", "f").revision == 2 and flows.get("n", "f", 1) is first

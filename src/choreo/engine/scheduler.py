@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 from cronsim import CronSim
 
 from choreo.engine.control import ExecutionControl
+from choreo.engine.jobs import EXECUTION_JOB
 from choreo.engine.stored_flows import StoredFlows
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
-from choreo.model.execution import ExecutionTrigger
+from choreo.model.execution import Execution, ExecutionTrigger
 from choreo.model.flow import Flow
 from choreo.model.trigger import Trigger
 from choreo.plugins.core.trigger.schedule import RecoverMissedSchedules, Schedule
@@ -86,6 +87,19 @@ class Schedules:
             dates.append(parsed.astimezone(UTC))
         return sorted(dates)
 
+    def following(self, trigger: ScheduleTrigger, start: datetime) -> Iterator[datetime]:
+        """The dates from `start` on (included when it is one), in order, from one cron iteration."""
+        if isinstance(trigger, ScheduleOnDates):
+            yield from (date for date in self.dates_on(trigger) if date >= start)
+            return
+        zone = zone_of(trigger, self.expressions)
+        begin = (start - timedelta(microseconds=1)).astimezone(zone)
+        if not trigger.with_seconds:
+            begin = begin.replace(second=0, microsecond=0)
+        for candidate in CronSim(trigger.cron_expression(), begin):
+            if candidate >= start:
+                yield candidate.astimezone(UTC)
+
     def between(self, trigger: ScheduleTrigger, first: datetime, last: datetime) -> Iterator[datetime]:
         """Dates from `first` (included when it is one) to `last` (included)."""
         current: datetime | None = first
@@ -140,8 +154,9 @@ class SchedulerService:
             self.sync(now)
         created = 0
         due = self.store.triggers.due(now=now)
+        revisions = self.store.flows.latest_revisions() if due else {}
         for start in range(0, len(due), BATCH):
-            created += self._fire_batch(due[start : start + BATCH], now)
+            created += self._fire_batch(due[start : start + BATCH], now, revisions)
         created += self._backfills(now)
         return created
 
@@ -176,47 +191,51 @@ class SchedulerService:
             TriggerState(namespace=flow.namespace, flow_id=flow.id, trigger_id=trigger.id, next_date=next_date)
         )
 
-    def _fire_batch(self, due: list[TriggerState], now: datetime) -> int:
-        created = 0
-        logs: list[LogEntry] = []
+    def _fire_batch(self, due: list[TriggerState], now: datetime, revisions: dict[tuple[str, str], int]) -> int:
+        """Claim the batch's triggers (one statement: what another scheduler fired meanwhile is left out), fire
+        their dates, and write executions, start jobs and new states in bulk, all in one transaction."""
+        batch = Batch()
         with self.store.transaction() as tx:
-            for seen in due:
-                key = (seen.namespace, seen.flow_id, seen.trigger_id)
-                if not tx.triggers.try_lock(*key, self.owner, LOCK_TTL, now=now):
-                    continue
-                state = tx.triggers.get(*key)  # re-read under the lock: another scheduler may have fired it
-                if state is not None and state.next_date is not None and state.next_date <= now and not state.disabled:
-                    state, count = self._evaluate(tx, state, now, logs)
-                    tx.triggers.put(state, now=now)
-                    created += count
-                tx.triggers.unlock(*key, self.owner)
-            if logs:
-                tx.logs.append(logs)
-        return created
+            keys = [(state.namespace, state.flow_id, state.trigger_id) for state in due]
+            claimed = tx.triggers.claim_due(keys, self.owner, LOCK_TTL, now=now)
+            states = [
+                self._evaluate(tx, state, now, revisions.get((state.namespace, state.flow_id)), batch)
+                for state in claimed
+            ]
+            batch.write(tx)
+            tx.triggers.release_evaluated(states, self.owner, now=now)
+        return len(batch.executions)
 
-    def _evaluate(self, tx: Any, state: TriggerState, now: datetime, logs: list[LogEntry]) -> tuple[TriggerState, int]:
-        flow = self.flows.get(state.namespace, state.flow_id)
+    def _evaluate(
+        self, tx: Any, state: TriggerState, now: datetime, revision: int | None, batch: Batch
+    ) -> TriggerState:
+        flow = self.flows.get(state.namespace, state.flow_id, revision) if revision is not None else None
         trigger = _find(flow, state.trigger_id) if flow is not None else None
         if flow is None or trigger is None or flow.disabled or trigger.disabled:
-            return replace(state, next_date=None), 0  # re-armed by `sync` if the flow or trigger comes back
+            return replace(state, next_date=None)  # re-armed by `sync` if the flow or trigger comes back
         if self._stopped(tx, trigger, state):
-            logs.append(_log(state, f"trigger disabled: the last execution ended {trigger.stop_after}", "WARN"))
-            return replace(state, disabled=True), 0
-        dates = list(_limited(self.schedules.between(trigger, state.next_date, now), MAX_DATES_PER_EVALUATION))
+            batch.logs.append(_log(state, f"trigger disabled: the last execution ended {trigger.stop_after}", "WARN"))
+            return replace(state, disabled=True)
+        dates: list[datetime] = []
+        next_date = None
+        for date in self.schedules.following(trigger, state.next_date):
+            if date > now or len(dates) >= MAX_DATES_PER_EVALUATION:
+                next_date = date
+                break
+            dates.append(date)
         evaluated = state.context.get("evaluatedAt")
         since = datetime.fromisoformat(evaluated.replace("Z", "+00:00")) if evaluated else state.next_date
-        fire = self._recovered(trigger, dates, now) if now - since > OUTAGE else dates
-        count = 0
+        fire = set(self._recovered(trigger, dates, now) if now - since > OUTAGE else dates)
         execution_id = state.execution_id
-        for date in fire:
-            created = self._create(tx, flow, trigger, date, logs, state)
-            if created is not None:
-                execution_id = created
-                count += 1
+        neighbours = [state.last_date, *dates, next_date]
+        for index, date in enumerate(dates):
+            if date in fire:
+                previous = neighbours[index] or self._previous(trigger, date)
+                created = self._create(flow, trigger, date, previous, neighbours[index + 2], batch, state)
+                execution_id = created or execution_id
         last = dates[-1] if dates else state.last_date
-        next_date = self.schedules.next_after(trigger, max(now, last) if last else now)
         context = {**state.context, "evaluatedAt": _iso(now)}
-        return replace(state, last_date=last, next_date=next_date, execution_id=execution_id, context=context), count
+        return replace(state, last_date=last, next_date=next_date, execution_id=execution_id, context=context)
 
     def _recovered(self, trigger: ScheduleTrigger, dates: list[datetime], now: datetime) -> list[datetime]:
         """The dates to fire: on-time ones always; missed ones as `recoverMissedSchedules` says."""
@@ -240,19 +259,19 @@ class SchedulerService:
 
     def _create(
         self,
-        tx: Any,
         flow: Flow,
         trigger: ScheduleTrigger,
         date: datetime,
-        logs: list[LogEntry],
+        previous: datetime | None,
+        following: datetime | None,
+        batch: Batch,
         state: TriggerState,
         extra_inputs: dict[str, Any] | None = None,
         extra_labels: dict[str, str] | None = None,
     ) -> str | None:
-        """One execution for `date` (None when a condition does not hold or the inputs are wrong: logged)."""
+        """One execution for `date`, added to `batch` (None when a condition does not hold or the inputs are
+        wrong: logged)."""
         zone = zone_of(trigger, self.expressions)
-        previous = self._previous(trigger, date)
-        following = self.schedules.next_after(trigger, date)
         variables = {
             "date": _iso(date.astimezone(zone)),
             "next": _iso(following.astimezone(zone)) if following else None,
@@ -261,7 +280,9 @@ class SchedulerService:
         try:
             if not self._conditions_hold(flow, trigger, date.astimezone(zone), variables):
                 return None
-            inputs = self.expressions.render_value(trigger.inputs or {}, {"trigger": variables})
+            inputs = (
+                self.expressions.render_value(trigger.inputs or {}, {"trigger": variables}) if trigger.inputs else {}
+            )
             labels = {label.key: label.value for label in trigger.labels or ()}
             execution = self.control.prepare(
                 flow,
@@ -270,10 +291,9 @@ class SchedulerService:
                 trigger=ExecutionTrigger(id=trigger.id, type=trigger.type, variables=variables),
             )
         except ChoreoError as exc:
-            logs.append(_log(state, f"no execution for {variables['date']}: {exc}", "ERROR"))
+            batch.logs.append(_log(state, f"no execution for {variables['date']}: {exc}", "ERROR"))
             return None
-        execution = execution.model_copy(update={"schedule_date": date})
-        self.control.enqueue(tx, execution)
+        batch.executions.append(execution.model_copy(update={"schedule_date": date}))
         return execution.id
 
     def _previous(self, trigger: ScheduleTrigger, date: datetime) -> datetime | None:
@@ -317,19 +337,35 @@ class SchedulerService:
             end = datetime.fromisoformat(backfill["end"].replace("Z", "+00:00")) if backfill.get("end") else now
             end = min(end, now)
             dates = list(_limited(self.schedules.between(trigger, current, end), BACKFILL_DATES_PER_TICK))
-            logs: list[LogEntry] = []
+            batch = Batch()
             with self.store.transaction() as tx:
                 labels = {str(k): str(v) for k, v in (backfill.get("labels") or {}).items()}
-                for date in dates:
-                    if self._create(tx, flow, trigger, date, logs, state, backfill.get("inputs") or {}, labels):
-                        created += 1
                 following = self.schedules.next_after(trigger, dates[-1]) if dates else None
+                for index, date in enumerate(dates):
+                    after = dates[index + 1] if index + 1 < len(dates) else following
+                    before = dates[index - 1] if index else self._previous(trigger, date)
+                    inputs = backfill.get("inputs") or {}
+                    self._create(flow, trigger, date, before, after, batch, state, inputs, labels)
+                batch.write(tx)
+                created += len(batch.executions)
                 # Done once the range (up to now) is covered: the backfill is removed from the state.
                 updated = None if following is None or following > end else {**backfill, "currentDate": _iso(following)}
                 tx.triggers.put(replace(state, backfill=updated), now=now)
-                if logs:
-                    tx.logs.append(logs)
         return created
+
+
+@dataclass
+class Batch:
+    """What one transaction of the scheduler writes: executions (with their start jobs) and log lines."""
+
+    executions: list[Execution] = field(default_factory=list)
+    logs: list[LogEntry] = field(default_factory=list)
+
+    def write(self, tx: Any) -> None:
+        tx.executions.save_many(self.executions)
+        tx.queue.push_many(EXECUTION_JOB, [(e.id, {"event": "start"}, None) for e in self.executions])
+        if self.logs:
+            tx.logs.append(self.logs)
 
 
 def _schedule_triggers(flow: Flow) -> list[ScheduleTrigger]:

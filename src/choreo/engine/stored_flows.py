@@ -14,7 +14,7 @@ from choreo.store.records import FlowRecord
 class StoredFlows:
     """Revisions are immutable, so a parsed revision is cached for good (least recently used ones dropped)."""
 
-    def __init__(self, store: Store, loader: FlowLoader, *, size: int = 1024) -> None:
+    def __init__(self, store: Store, loader: FlowLoader, *, size: int = 16_384) -> None:
         self.store = store
         self.loader = loader
         self.size = size
@@ -27,11 +27,11 @@ class StoredFlows:
             revision = self.store.flows.latest_revision(namespace, flow_id)
             if revision is None:
                 return None
-            with self._lock:
-                cached = self._parsed.get((namespace, flow_id, revision))
-                if cached is not None:
-                    self._parsed.move_to_end((namespace, flow_id, revision))
-                    return cached
+        with self._lock:
+            cached = self._parsed.get((namespace, flow_id, revision))
+            if cached is not None:
+                self._parsed.move_to_end((namespace, flow_id, revision))
+                return cached
         record = self.store.flows.get(namespace, flow_id, revision)
         return self.parse(record) if record is not None else None
 

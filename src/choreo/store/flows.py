@@ -106,6 +106,12 @@ class FlowRepository(Repository):
             row = unit.conn.execute(stmt).one_or_none()
         return None if row is None or row.deleted else int(row.revision)
 
+    def latest_revisions(self) -> dict[tuple[str, str], int]:
+        """(namespace, id) → latest live revision of every flow, in one query."""
+        stmt = select(revs.c.namespace, revs.c.id, revs.c.revision, revs.c.deleted).select_from(_LATEST)
+        with self._scope.read() as unit:
+            return {(row.namespace, row.id): int(row.revision) for row in unit.conn.execute(stmt) if not row.deleted}
+
     def revisions(self, namespace: str, id: str) -> list[FlowRecord]:
         """Every revision of the flow, oldest first (deletions included, flagged)."""
         stmt = _RECORD.where(revs.c.namespace == namespace, revs.c.id == id).order_by(revs.c.revision)

@@ -88,6 +88,34 @@ class QueueRepository(Repository):
             self._announce(unit, [kind])
         return int(job_id)
 
+    def push_many(
+        self,
+        kind: str,
+        jobs: Iterable[tuple[str | None, Any, datetime | None]],
+        *,
+        group: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Add several jobs of one kind — (key, payload, available_at) each — with one statement."""
+        now = self._now(now)
+        rows = [
+            {
+                "kind": kind,
+                "key": key,
+                "payload": payload,
+                "consumer_group": group,
+                "available_at": available_at or now,
+                "created": now,
+                "deliveries": 0,
+            }
+            for key, payload, available_at in jobs
+        ]
+        if not rows:
+            return
+        with self._scope.write() as unit:
+            unit.conn.execute(_INSERT, rows)
+            self._announce(unit, [kind])
+
     def _announce(self, unit: Unit, kinds: Iterable[str]) -> None:
         for kind in kinds:
             if kind not in unit.pushed:

@@ -6,10 +6,11 @@ schedulers can then evaluate triggers without two of them firing the same one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, tuple_, update
 
 from choreo.store._base import Repository
 from choreo.store.records import TriggerState
@@ -33,6 +34,22 @@ def _row_to_trigger(row: Any) -> TriggerState:
         locked_until=row.locked_until,
         updated=row.updated,
     )
+
+
+_RELEASE = (
+    update(table)
+    .where(
+        table.c.namespace == bindparam("k_namespace"),
+        table.c.flow_id == bindparam("k_flow_id"),
+        table.c.trigger_id == bindparam("k_trigger_id"),
+    )
+    .values(
+        **{name: bindparam(name) for name in _STATE_FIELDS},
+        updated=bindparam("updated"),
+        locked_by=None,
+        locked_until=None,
+    )
+)
 
 
 def _key(namespace: str, flow_id: str, trigger_id: str) -> list[Any]:
@@ -121,6 +138,47 @@ class TriggerRepository(Repository):
             }
             insert = self._dialect.insert(table).on_conflict_do_nothing().returning(table.c.trigger_id)
             return unit.conn.execute(insert, row).one_or_none() is not None
+
+    def claim_due(
+        self, keys: Sequence[tuple[str, str, str]], owner: str, ttl: timedelta, *, now: datetime | None = None
+    ) -> list[TriggerState]:
+        """Lock, in one statement, those of `keys` that are still due, enabled and unlocked (or locked by `owner`),
+        and return their current state: what another scheduler fired meanwhile is not returned."""
+        if not keys:
+            return []
+        now = self._now(now)
+        stmt = (
+            update(table)
+            .where(
+                tuple_(table.c.namespace, table.c.flow_id, table.c.trigger_id).in_(list(keys)),
+                table.c.next_date <= now,
+                table.c.disabled.is_(False),
+                table.c.locked_by.is_(None) | (table.c.locked_until <= now) | (table.c.locked_by == owner),
+            )
+            .values(locked_by=owner, locked_until=now + ttl)
+            .returning(table)
+        )
+        with self._scope.write() as unit:
+            return [_row_to_trigger(row) for row in unit.conn.execute(stmt)]
+
+    def release_evaluated(self, states: Sequence[TriggerState], owner: str, *, now: datetime | None = None) -> None:
+        """Write the states of triggers claimed by `owner` and free their locks, in one statement."""
+        if not states:
+            return
+        now = self._now(now)
+        rows = [
+            {
+                "k_namespace": state.namespace,
+                "k_flow_id": state.flow_id,
+                "k_trigger_id": state.trigger_id,
+                **{name: getattr(state, name) for name in _STATE_FIELDS},
+                "context": dict(state.context),
+                "updated": now,
+            }
+            for state in states
+        ]
+        with self._scope.write() as unit:
+            unit.conn.execute(_RELEASE, rows)
 
     def unlock(self, namespace: str, flow_id: str, trigger_id: str, owner: str) -> bool:
         """Release the lock if `owner` holds it."""
