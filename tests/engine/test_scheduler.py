@@ -212,3 +212,22 @@ def test_a_removed_trigger_stops_firing(world):
     world.clock.advance(seconds=1)
     world.scheduler.tick()
     assert len(world.fired()) == 1
+
+
+def test_a_disabled_flow_stops_firing_and_starts_again_when_enabled(world):
+    world.deploy(EVERY_SECOND)
+    world.scheduler.tick()
+    world.clock.advance(seconds=1)
+    world.scheduler.tick()
+    source = world.store.flows.get("tests", "sched").source
+    world.store.flows.save("tests", "sched", source + "disabled: true\n", flow_json={})
+    for _ in range(3):
+        world.clock.advance(seconds=1)
+        world.scheduler.tick()
+    assert len(world.fired()) == 1
+    world.store.flows.save("tests", "sched", source, flow_json={})
+    world.clock.advance(seconds=6)  # past the next sync
+    world.scheduler.tick()
+    world.clock.advance(seconds=1)
+    world.scheduler.tick()
+    assert len(world.fired()) == 2

@@ -131,6 +131,7 @@ class SchedulerService:
         self.clock = clock
         self.recover_default = recover_default
         self._synced_at: datetime | None = None
+        self._revisions: dict[tuple[str, str], int] = {}  # the flow revisions `sync` last looked at
 
     async def run(self, stop: asyncio.Event) -> None:
         """Evaluate every second, on the second (no drift: each wait is to the next whole second)."""
@@ -162,34 +163,32 @@ class SchedulerService:
 
     def sync(self, now: datetime) -> None:
         """Give each schedule trigger of the live flows a state (its first date is the next one after now), and
-        forget the states of triggers that are gone."""
+        forget the states of triggers that are gone. Only flows whose revision changed are looked at again."""
         self._synced_at = now
-        wanted: set[tuple[str, str, str]] = set()
+        revisions = self.store.flows.latest_revisions()
+        changed = {key: rev for key, rev in revisions.items() if self._revisions.get(key) != rev}
+        gone = [key for key in self._revisions if key not in revisions]
+        if not changed and not gone:
+            return
         states = {(s.namespace, s.flow_id, s.trigger_id): s for s in self.store.triggers.list()}
-        page = 1
-        while True:
-            found = self.store.flows.list(page=page, size=500)
-            for record in found.items:
-                flow = self.flows.parse(record)
-                for trigger in _schedule_triggers(flow):
-                    key = (flow.namespace, flow.id, trigger.id)
-                    wanted.add(key)
-                    if key not in states:
-                        self._first_state(flow, trigger, now)
-            if page * found.size >= found.total:
-                break
-            page += 1
+        wanted = {key for key in states if (key[0], key[1]) in revisions and (key[0], key[1]) not in changed}
+        for (namespace, flow_id), revision in changed.items():
+            flow = self.flows.get(namespace, flow_id, revision)
+            for trigger in _schedule_triggers(flow) if flow is not None else ():
+                key = (namespace, flow_id, trigger.id)
+                wanted.add(key)
+                if key not in states or states[key].next_date is None:  # new, or its flow or trigger came back
+                    self._first_state(flow, trigger, now, states.get(key))
         for key, state in states.items():
             if key not in wanted and state.next_date is not None and not state.backfill:
-                flow = self.flows.get(key[0], key[1])
-                if flow is None or not any(t.id == key[2] for t in flow.triggers or ()):
-                    self.store.triggers.delete(*key)
+                self.store.triggers.delete(*key)
+        self._revisions = revisions
 
-    def _first_state(self, flow: Flow, trigger: ScheduleTrigger, now: datetime) -> None:
-        next_date = self.schedules.next_after(trigger, now)
-        self.store.triggers.put(
-            TriggerState(namespace=flow.namespace, flow_id=flow.id, trigger_id=trigger.id, next_date=next_date)
-        )
+    def _first_state(
+        self, flow: Flow, trigger: ScheduleTrigger, now: datetime, existing: TriggerState | None = None
+    ) -> None:
+        state = existing or TriggerState(namespace=flow.namespace, flow_id=flow.id, trigger_id=trigger.id)
+        self.store.triggers.put(replace(state, next_date=self.schedules.next_after(trigger, now)))
 
     def _fire_batch(self, due: list[TriggerState], now: datetime, revisions: dict[tuple[str, str], int]) -> int:
         """Claim the batch's triggers (one statement: what another scheduler fired meanwhile is left out), fire
@@ -325,7 +324,7 @@ class SchedulerService:
     # -- backfills ----------------------------------------------------------------------------------------------------
     def _backfills(self, now: datetime) -> int:
         created = 0
-        for state in self.store.triggers.list():
+        for state in self.store.triggers.with_backfill():
             backfill = state.backfill
             if not backfill or backfill.get("paused") or state.disabled:
                 continue

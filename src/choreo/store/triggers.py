@@ -77,6 +77,12 @@ class TriggerRepository(Repository):
             row = unit.conn.execute(stmt, {**key, **values, "updated": now}).one()
         return _row_to_trigger(row)
 
+    def with_backfill(self) -> list[TriggerState]:
+        """The states that hold a backfill (running or paused)."""
+        stmt = select(table).where(table.c.backfill.is_not(None)).order_by(table.c.namespace, table.c.flow_id)
+        with self._scope.read() as unit:
+            return [_row_to_trigger(row) for row in unit.conn.execute(stmt) if row.backfill]
+
     def list(self, namespace: str | None = None, flow_id: str | None = None) -> list[TriggerState]:
         stmt = select(table).order_by(table.c.namespace, table.c.flow_id, table.c.trigger_id)
         if namespace is not None:
