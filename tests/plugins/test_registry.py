@@ -67,13 +67,13 @@ def test_suggestions_for_typos_only_when_close():
 
 def test_each_generated_index_matches_its_catalog():
     """`python -m choreo.plugins.index` regenerates them after a plugin is added or renamed."""
-    from choreo.plugins import core, scripts
-    from choreo.plugins.core import catalog as core_catalog
-    from choreo.plugins.index import index_of
-    from choreo.plugins.scripts import catalog as scripts_catalog
+    import importlib
 
-    assert [tuple(e) for e in core.INDEX] == index_of(core_catalog.PLUGINS)
-    assert [tuple(e) for e in scripts.INDEX] == index_of(scripts_catalog.PLUGINS)
+    from choreo.plugins.index import CATALOGS, index_of
+
+    for package, catalog in CATALOGS.items():
+        index = importlib.import_module(package).INDEX
+        assert [tuple(e) for e in index] == index_of(importlib.import_module(catalog).PLUGINS), package
 
 
 def test_indexed_types_are_imported_only_when_first_resolved():

@@ -73,7 +73,8 @@ def scheduler(
         Path | None, typer.Option("--config", "-c", help="choreo.yaml", exists=True, dir_okay=False)
     ] = None,
 ) -> None:
-    """The scheduler alone (no API, no executor, no worker), on the configured store: several may run at once."""
+    """The scheduler and the realtime trigger listeners alone (no API, no executor, no worker), on the configured
+    store. Several schedulers may run at once; realtime listeners are not shared yet: run one such process."""
     from choreo.server.config import ConfigInvalid, ServerConfig
     from choreo.server.serve import run_components
 
@@ -84,7 +85,7 @@ def scheduler(
     except ConfigInvalid as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None
-    asyncio.run(run_components(config, frozenset({"scheduler"})))
+    asyncio.run(run_components(config, frozenset({"scheduler", "triggers"})))
 
 
 def _store(config_file: Path | None):  # noqa: ANN202 - the Store type would import the store at start

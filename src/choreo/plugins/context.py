@@ -7,7 +7,8 @@ tests use a fake.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -125,3 +126,25 @@ class RunContext(Protocol):
     ) -> list[dict[str, Any]]:
         """Log lines of an execution (this one by default), oldest first, as Kestra's log documents."""
         ...
+
+
+@dataclass(frozen=True)
+class TriggerEvent:
+    """One thing a realtime or polling trigger received: its `trigger.*` variables, and how to acknowledge it
+    (called once the execution it starts is stored, so that a crash before that loses nothing)."""
+
+    variables: dict[str, Any]
+    ack: Callable[[], Awaitable[None]] | None = None
+
+
+class TriggerContext(Protocol):
+    """What a realtime or polling trigger sees while it listens: rendering (with secrets), its logger, where it is."""
+
+    namespace: str
+    flow_id: str
+    trigger_id: str
+
+    @property
+    def logger(self) -> TaskLogger: ...
+
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any: ...

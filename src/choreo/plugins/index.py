@@ -23,6 +23,7 @@ IndexEntry = tuple[str, str, tuple[str, ...], str]
 CATALOGS = {
     "choreo.plugins.core": "choreo.plugins.core.catalog",
     "choreo.plugins.scripts": "choreo.plugins.scripts.catalog",
+    "choreo.plugins.redis": "choreo.plugins.redis.catalog",
 }
 
 

@@ -19,6 +19,7 @@ from choreo.engine.persistence import StoreKeyValues, StoreLogReader
 from choreo.engine.scheduler import SchedulerService
 from choreo.engine.services import ExecutorService, WorkerService
 from choreo.engine.stored_flows import StoredFlows
+from choreo.engine.trigger_runner import TriggerRunner
 from choreo.engine.worker import Worker
 from choreo.model.state import TERMINAL_STATES
 from choreo.server.config import ServerConfig
@@ -30,7 +31,7 @@ from choreo.store import Store
 log = logging.getLogger(__name__)
 
 RETENTION_CHECK_SECONDS = 3600.0
-COMPONENTS = frozenset({"executor", "worker", "scheduler"})
+COMPONENTS = frozenset({"executor", "worker", "scheduler", "triggers"})
 
 
 def consumer_id(component: str) -> str:
@@ -82,6 +83,14 @@ class Runtime:
             flow_triggers=FlowTriggers(self.store, self.flows, self.app.expressions),
         )
         self.control = ExecutionControl(self.store, self.flows, self.storage)
+        self.trigger_runner = TriggerRunner(
+            self.store,
+            self.flows,
+            self.control,
+            self.app.expressions,
+            secrets=self.worker.secrets,
+            kv=self.worker.kv,
+        )
         self.scheduler = SchedulerService(
             self.store, self.flows, self.control, self.app.expressions, owner=consumer_id("scheduler")
         )
@@ -92,7 +101,7 @@ class Runtime:
         return self.store.queue.reclaim_stale(timedelta(0))
 
     async def run(self, stop: asyncio.Event, components: frozenset[str] = COMPONENTS) -> None:
-        """Run `components` (executor, worker, scheduler) until `stop` is set."""
+        """Run `components` (executor, worker, scheduler, triggers: the realtime listeners) until `stop` is set."""
         if components == COMPONENTS:
             self.recover()  # alone on its store: what a dead process had claimed is free again
         if self.flow_directory is not None:
@@ -101,6 +110,7 @@ class Runtime:
             "executor": self.executor_service.run,
             "worker": self.worker_service.run,
             "scheduler": self.scheduler.run,
+            "triggers": self.trigger_runner.run,
         }
         tasks = [asyncio.create_task(services[name](stop), name=name) for name in sorted(components)]
         if self.flow_directory is not None:

@@ -1,0 +1,106 @@
+"""Redis list realtime trigger and push task against the machine's Redis (127.0.0.1:6379): one execution per
+item, none lost across a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+import redis
+
+from choreo.server.config import ServerConfig
+from choreo.server.deploy import save_flow
+from choreo.server.runtime import Runtime
+
+URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def key():
+    name = f"choreo-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    client = redis.Redis.from_url(URL)
+    client.delete(name, name + ":choreo-processing")
+    client.close()
+
+
+def flows(key: str) -> list[str]:
+    consumer = f"""id: consume
+namespace: brokers
+tasks:
+  - id: echo
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{{{ trigger.value.id }}}} {{{{ trigger.value.item }}}}"
+triggers:
+  - id: orders
+    type: io.kestra.plugin.redis.list.RealtimeTrigger
+    url: {URL}
+    key: {key}
+    serdeType: JSON
+"""
+    producer = f"""id: produce
+namespace: brokers
+tasks:
+  - id: push
+    type: io.kestra.plugin.redis.list.ListPush
+    url: {URL}
+    key: {key}
+    serdeType: JSON
+    from:
+      - {{"id": 1, "item": "book"}}
+      - {{"id": 2, "item": "pen"}}
+"""
+    return [consumer, producer]
+
+
+def run_until(rt: Runtime, done, timeout: float = 20) -> None:
+    async def main() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker", "triggers"})))
+        deadline = time.monotonic() + timeout
+        while not done() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        stop.set()
+        await task
+
+    asyncio.run(main())
+
+
+def consumed(rt: Runtime) -> list[str]:
+    found = rt.store.executions.search(flow_id="consume", size=100).items
+    return sorted(e.task_run_list[0].outputs["value"] for e in found if e.state.current.value == "SUCCESS")
+
+
+def test_each_pushed_item_becomes_one_execution_and_a_restart_loses_none(tmp_path, key):
+    rt = Runtime(ServerConfig(home=tmp_path))
+    for source in flows(key):
+        save_flow(rt.app, rt.store, source)
+    try:
+        rt.control.create(rt.flows.get("brokers", "produce"), {})  # the push task publishes two items
+        run_until(rt, lambda: len(consumed(rt)) == 2)
+        assert consumed(rt) == ["1 book", "2 pen"]
+        publisher = redis.Redis.from_url(URL)
+        publisher.rpush(key, '{"id": 3, "item": "ink"}')  # while no listener runs
+        publisher.close()
+        run_until(rt, lambda: len(consumed(rt)) == 3)  # "restarted": the item waited in the list
+        assert consumed(rt) == ["1 book", "2 pen", "3 ink"]
+        check = redis.Redis.from_url(URL)
+        assert check.llen(key) == 0 and check.llen(key + ":choreo-processing") == 0  # all acknowledged
+        check.close()
+    finally:
+        rt.close()
+
+
+def test_an_item_left_unacknowledged_by_a_crash_is_consumed_again(tmp_path, key):
+    rt = Runtime(ServerConfig(home=tmp_path))
+    save_flow(rt.app, rt.store, flows(key)[0])
+    client = redis.Redis.from_url(URL)
+    client.rpush(key + ":choreo-processing", '{"id": 9, "item": "lost?"}')  # taken, then the process died
+    client.close()
+    try:
+        run_until(rt, lambda: len(consumed(rt)) == 1)
+        assert consumed(rt) == ["9 lost?"]
+    finally:
+        rt.close()
