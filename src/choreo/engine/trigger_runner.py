@@ -1,5 +1,6 @@
-"""Realtime triggers (a message broker, a queue…): each live flow's realtime trigger listens in a task of its own,
-and each event it receives becomes one execution — stored (with its start queued) before the event is
+"""Realtime and polling triggers (a message broker, an HTTP endpoint…): each live flow's such trigger runs in a task
+of its own — a realtime one listens, a polling one is asked every `interval` —
+and each event it yields becomes one execution — stored (with its start queued) before the event is
 acknowledged, so a crash at any moment loses no event (one may be delivered again after a crash before its ack).
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,10 +18,11 @@ from choreo.engine.control import ExecutionControl
 from choreo.engine.stored_flows import StoredFlows
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
-from choreo.model.execution import ExecutionTrigger
+from choreo.model.execution import ExecutionTrigger, new_id
 from choreo.model.flow import Flow
 from choreo.model.trigger import Trigger
 from choreo.plugins.context import TriggerEvent
+from choreo.storage import LocalStorage, flow_uri, sanitize_filename
 from choreo.store import LogEntry, Store
 
 log = logging.getLogger("choreo.triggers")
@@ -36,9 +39,16 @@ class ListenContext:
     """The TriggerContext a listening trigger gets."""
 
     def __init__(
-        self, flow: Flow, trigger: Trigger, expressions: ExpressionEngine, services: TriggerServices, store: Store
+        self,
+        flow: Flow,
+        trigger: Trigger,
+        expressions: ExpressionEngine,
+        services: TriggerServices,
+        store: Store,
+        storage: LocalStorage,
     ) -> None:
         self.namespace, self.flow_id, self.trigger_id = flow.namespace, flow.id, trigger.id
+        self._storage = storage
         self._expressions = expressions
         self._services = services
         self._store = store
@@ -46,6 +56,13 @@ class ListenContext:
 
     def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
         return self._expressions.render_value(value, dict(extra or {}), self._services)
+
+    def put_file(self, name: str, data: bytes) -> str:
+        """A trigger's file (a batch of messages…), under the flow's `triggers/{trigger}/` in internal storage."""
+        uri = (
+            f"{flow_uri(self.namespace, self.flow_id)}/triggers/{self.trigger_id}/{new_id()}/{sanitize_filename(name)}"
+        )
+        return self._storage.put(uri, data)
 
     def _log(self, level: str, message: str) -> None:
         entry = LogEntry(
@@ -64,8 +81,10 @@ class TriggerRunner:
         *,
         secrets: Mapping[str, str],
         kv: KeyValues,
+        storage: LocalStorage,
     ) -> None:
         self.store = store
+        self.storage = storage
         self.flows = flows
         self.control = control
         self.expressions = expressions
@@ -93,7 +112,7 @@ class TriggerRunner:
             if flow is None or flow.disabled:
                 continue
             for trigger in flow.triggers or ():
-                if getattr(trigger, "listen", None) is not None and not trigger.disabled:
+                if _runs_here(trigger) and not trigger.disabled:
                     wanted[(namespace, flow_id, trigger.id)] = (revision, flow, trigger)
         for key, (revision, task) in list(self._listeners.items()):
             if key not in wanted or wanted[key][0] != revision or task.done():
@@ -106,18 +125,30 @@ class TriggerRunner:
 
     async def _listen(self, flow: Flow, trigger: Trigger) -> None:
         services = TriggerServices(self.secrets, self.kv, flow.namespace)
-        context = ListenContext(flow, trigger, self.expressions, services, self.store)
+        context = ListenContext(flow, trigger, self.expressions, services, self.store, self.storage)
+        listen = getattr(trigger, "listen", None)
         while True:
             try:
-                async for event in trigger.listen(context):  # type: ignore[attr-defined]
-                    await asyncio.to_thread(self._start, flow, trigger, event, services, context)
-                    if event.ack is not None:
-                        await event.ack()
+                if listen is not None:
+                    async for event in listen(context):
+                        await self._handle(flow, trigger, event, services, context)
+                else:  # a polling trigger: every `interval`, what it found
+                    for event in await trigger.poll(context):  # type: ignore[attr-defined]
+                        await self._handle(flow, trigger, event, services, context)
+                    await asyncio.sleep(_seconds(getattr(trigger, "interval", None)))
+                    continue
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a broker that is down, a bad URL…: said in the trigger's logs, tried again
-                context.logger.error(f"realtime trigger '{trigger.id}' stopped: {type(exc).__name__}: {exc}")
+                context.logger.error(f"trigger '{trigger.id}' stopped: {type(exc).__name__}: {exc}")
             await asyncio.sleep(RESTART_SECONDS)
+
+    async def _handle(
+        self, flow: Flow, trigger: Trigger, event: TriggerEvent, services: TriggerServices, context: ListenContext
+    ) -> None:
+        await asyncio.to_thread(self._start, flow, trigger, event, services, context)
+        if event.ack is not None:
+            await event.ack()
 
     def _start(
         self, flow: Flow, trigger: Trigger, event: TriggerEvent, services: TriggerServices, context: ListenContext
@@ -139,3 +170,14 @@ class TriggerRunner:
             return
         with self.store.transaction() as tx:
             self.control.enqueue(tx, execution)
+
+
+def _runs_here(trigger: Trigger) -> bool:
+    """Realtime triggers (`listen`) and polling ones (`poll`); schedules, flows and webhooks run elsewhere."""
+    return getattr(trigger, "listen", None) is not None or getattr(trigger, "poll", None) is not None
+
+
+def _seconds(interval: Any) -> float:
+    if isinstance(interval, timedelta):
+        return max(interval.total_seconds(), 0.1)
+    return 60.0  # Kestra's default polling interval

@@ -24,6 +24,9 @@ CATALOGS = {
     "choreo.plugins.core": "choreo.plugins.core.catalog",
     "choreo.plugins.scripts": "choreo.plugins.scripts.catalog",
     "choreo.plugins.redis": "choreo.plugins.redis.catalog",
+    "choreo.plugins.mqtt": "choreo.plugins.mqtt.catalog",
+    "choreo.plugins.nats": "choreo.plugins.nats.catalog",
+    "choreo.plugins.amqp": "choreo.plugins.amqp.catalog",
 }
 
 

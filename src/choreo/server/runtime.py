@@ -90,6 +90,7 @@ class Runtime:
             self.app.expressions,
             secrets=self.worker.secrets,
             kv=self.worker.kv,
+            storage=self.storage,
         )
         self.scheduler = SchedulerService(
             self.store, self.flows, self.control, self.app.expressions, owner=consumer_id("scheduler")
