@@ -1,7 +1,7 @@
-"""Realtime and polling triggers (a message broker, an HTTP endpoint…): each live flow's such trigger runs in a task
-of its own — a realtime one listens, a polling one is asked every `interval` —
-and each event it yields becomes one execution — stored (with its start queued) before the event is
-acknowledged, so a crash at any moment loses no event (one may be delivered again after a crash before its ack).
+"""Realtime and polling triggers (a message broker, an HTTP endpoint…): each such trigger of the live flows runs in
+a task of its own — a realtime one listens, a polling one is asked every `interval` — and each event it yields
+becomes one execution, stored (with its start queued) before the event is acknowledged: a crash at any moment loses
+no event (one may be delivered again after a crash before its ack).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from choreo.engine.context import KeyValues, TaskLogger, TriggerServices
