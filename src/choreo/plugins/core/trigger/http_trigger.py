@@ -11,9 +11,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from choreo.expr.truth import truthy
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.trigger import Trigger
 from choreo.model.types import Duration, Dynamic, Text
+from choreo.plugins.context import TriggerContext, TriggerEvent
 from choreo.plugins.core.http.options import HttpOptions, SslOptions
 from choreo.plugins.core.parts import deprecated_property
 
@@ -86,3 +88,32 @@ class HttpTrigger(Trigger):
         warning = deprecated_property(self, "ssl_options", "use options.ssl instead")
         if warning:
             yield warning
+
+    async def poll(self, ctx: TriggerContext) -> list[TriggerEvent]:
+        """Call the URI; one event (`trigger.uri`, `code`, `headers`, `body`) when `responseCondition` holds."""
+        import httpx
+
+        from choreo.plugins.core.http.abstract_http import AbstractHttp, response_headers
+
+        options = AbstractHttp._client_options(self, ctx, self.options) if self.options else {}  # type: ignore[arg-type]
+        uri = str(ctx.render(self.uri))
+        headers = {str(k): str(v) for k, v in (ctx.render(self.headers) or {}).items()}
+        form = ctx.render(self.form_data) if self.form_data else None
+        content = None if form else ctx.render(self.body)
+        if content is not None and "content-type" not in {k.lower() for k in headers}:
+            headers["Content-Type"] = str(ctx.render(self.content_type))
+        async with httpx.AsyncClient(**options) as client:
+            response = await client.request(
+                str(ctx.render(self.method)).upper(),
+                uri,
+                params=ctx.render(self.params) or None,
+                headers=headers,
+                content=None if content is None else str(content).encode("utf-8"),
+                data=form,
+            )
+        body = response.text
+        seen = {"response": {"statusCode": response.status_code, "body": body, "headers": response_headers(response)}}
+        if not truthy(ctx.render(self.response_condition, seen)):
+            return []
+        variables = {"uri": uri, "code": response.status_code, "headers": seen["response"]["headers"], "body": body}
+        return [TriggerEvent(variables)]
