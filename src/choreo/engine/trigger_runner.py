@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from choreo.model.trigger import Trigger
 from choreo.plugins.context import TriggerEvent
 from choreo.storage import LocalStorage, flow_uri, sanitize_filename
 from choreo.store import LogEntry, Store
+from choreo.store.records import TriggerState
 
 log = logging.getLogger("choreo.triggers")
 
@@ -49,6 +51,8 @@ class ListenContext:
     ) -> None:
         self.namespace, self.flow_id, self.trigger_id = flow.namespace, flow.id, trigger.id
         self._storage = storage
+        stored = store.triggers.get(flow.namespace, flow.id, trigger.id)
+        self.state: dict[str, Any] = dict((stored.context if stored else {}).get("polling") or {})
         self._expressions = expressions
         self._services = services
         self._store = store
@@ -135,6 +139,7 @@ class TriggerRunner:
                 else:  # a polling trigger: every `interval`, what it found
                     for event in await trigger.poll(context):  # type: ignore[attr-defined]
                         await self._handle(flow, trigger, event, services, context)
+                    await asyncio.to_thread(self._save_state, flow, trigger, context.state)
                     await asyncio.sleep(_seconds(getattr(trigger, "interval", None)))
                     continue
             except asyncio.CancelledError:
@@ -149,6 +154,13 @@ class TriggerRunner:
         await asyncio.to_thread(self._start, flow, trigger, event, services, context)
         if event.ack is not None:
             await event.ack()
+
+    def _save_state(self, flow: Flow, trigger: Trigger, polling: dict[str, Any]) -> None:
+        key = (flow.namespace, flow.id, trigger.id)
+        with self.store.transaction() as tx:
+            state = tx.triggers.get(*key) or TriggerState(namespace=key[0], flow_id=key[1], trigger_id=key[2])
+            if state.context.get("polling") != polling:
+                tx.triggers.put(replace(state, context={**state.context, "polling": dict(polling)}))
 
     def _start(
         self, flow: Flow, trigger: Trigger, event: TriggerEvent, services: TriggerServices, context: ListenContext

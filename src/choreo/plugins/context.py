@@ -143,6 +143,8 @@ class TriggerContext(Protocol):
     namespace: str
     flow_id: str
     trigger_id: str
+    #: What a polling trigger remembers between polls (files seen…); saved after each poll, kept across restarts.
+    state: dict[str, Any]
 
     @property
     def logger(self) -> TaskLogger: ...

@@ -27,6 +27,7 @@ CATALOGS = {
     "choreo.plugins.mqtt": "choreo.plugins.mqtt.catalog",
     "choreo.plugins.nats": "choreo.plugins.nats.catalog",
     "choreo.plugins.amqp": "choreo.plugins.amqp.catalog",
+    "choreo.plugins.fs": "choreo.plugins.fs.catalog",
 }
 
 
