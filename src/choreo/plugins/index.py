@@ -28,6 +28,7 @@ CATALOGS = {
     "choreo.plugins.nats": "choreo.plugins.nats.catalog",
     "choreo.plugins.amqp": "choreo.plugins.amqp.catalog",
     "choreo.plugins.fs": "choreo.plugins.fs.catalog",
+    "choreo.plugins.jdbc": "choreo.plugins.jdbc.catalog",
 }
 
 
