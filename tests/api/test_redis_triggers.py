@@ -104,3 +104,98 @@ def test_an_item_left_unacknowledged_by_a_crash_is_consumed_again(tmp_path, key)
         assert consumed(rt) == ["9 lost?"]
     finally:
         rt.close()
+
+
+def test_the_batch_trigger_takes_items_in_one_execution(tmp_path, key):
+    rt = Runtime(ServerConfig(home=tmp_path))
+    save_flow(
+        rt.app,
+        rt.store,
+        f"""id: batch
+namespace: brokers
+tasks:
+  - id: count
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{{{ trigger.count }}}}:{{{{ read(trigger.uri) | trim }}}}"
+triggers:
+  - id: every
+    type: io.kestra.plugin.redis.list.Trigger
+    url: {URL}
+    key: {key}
+    maxRecords: 10
+    interval: PT0.2S
+""",
+    )
+    publisher = redis.Redis.from_url(URL)
+    publisher.rpush(key, "a", "b", "c")
+    publisher.close()
+
+    def done() -> list[str]:
+        found = rt.store.executions.search(flow_id="batch", size=10).items
+        return [e.task_run_list[0].outputs["value"] for e in found if e.state.current.value == "SUCCESS"]
+
+    try:
+        run_until(rt, lambda: bool(done()))
+        assert done() == ['3:"a"\n"b"\n"c"']
+        check = redis.Redis.from_url(URL)
+        assert check.llen(key) == 0 and check.llen(key + ":choreo-processing") == 0
+        check.close()
+    finally:
+        rt.close()
+
+
+def test_pubsub_messages_start_executions_while_subscribed(tmp_path, key):
+    rt = Runtime(ServerConfig(home=tmp_path))
+    save_flow(
+        rt.app,
+        rt.store,
+        f"""id: subscriber
+namespace: brokers
+tasks:
+  - id: echo
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{{{ trigger.channel }}}} {{{{ trigger.value }}}}"
+triggers:
+  - id: events
+    type: io.kestra.plugin.redis.pubsub.RealtimeTrigger
+    url: {URL}
+    channel: {key}
+""",
+    )
+    save_flow(
+        rt.app,
+        rt.store,
+        f"""id: announcer
+namespace: brokers
+tasks:
+  - id: publish
+    type: io.kestra.plugin.redis.pubsub.Publish
+    url: {URL}
+    channel: {key}
+    from: [hello, world]
+""",
+    )
+
+    def seen() -> list[str]:
+        found = rt.store.executions.search(flow_id="subscriber", size=10).items
+        return sorted(e.task_run_list[0].outputs["value"] for e in found if e.state.current.value == "SUCCESS")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker", "triggers"})))
+        probe = redis.Redis.from_url(URL)
+        deadline = time.monotonic() + 10
+        while probe.pubsub_numsub(key)[0][1] == 0 and time.monotonic() < deadline:  # subscribed before publishing
+            await asyncio.sleep(0.05)
+        probe.close()
+        rt.control.create(rt.flows.get("brokers", "announcer"), {})
+        while len(seen()) < 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        stop.set()
+        await task
+
+    try:
+        asyncio.run(main())
+        assert seen() == [f"{key} hello", f"{key} world"]
+    finally:
+        rt.close()

@@ -8,4 +8,12 @@ INDEX = [
         (),
         "choreo.plugins.redis.list.realtime_trigger:RealtimeTrigger",
     ),
+    ("trigger", "io.kestra.plugin.redis.list.Trigger", (), "choreo.plugins.redis.list.trigger:Trigger"),
+    ("task", "io.kestra.plugin.redis.pubsub.Publish", (), "choreo.plugins.redis.pubsub.publish:Publish"),
+    (
+        "trigger",
+        "io.kestra.plugin.redis.pubsub.RealtimeTrigger",
+        (),
+        "choreo.plugins.redis.pubsub.realtime_trigger:RealtimeTrigger",
+    ),
 ]
