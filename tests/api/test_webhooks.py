@@ -81,3 +81,15 @@ def test_a_repeated_idempotency_key_returns_the_first_execution(client):
     assert first.status_code == again.status_code == other.status_code == 200
     assert first.json()["id"] == again.json()["id"] != other.json()["id"]
     assert count(client) == 2
+
+
+def test_a_key_may_be_rendered_from_the_flow(tmp_path):
+    from corpus_support import compat_dir
+
+    rt = Runtime(ServerConfig(home=tmp_path))
+    source = (compat_dir() / "flows" / "webhook-dynamic-key.yaml").read_text(encoding="utf-8")
+    save_flow(rt.app, rt.store, source)
+    with TestClient(create_app(rt), raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/main/executions/webhook/io.kestra.tests/webhook-dynamic-key/webhook-dynamic-key")
+        assert response.status_code == 200, response.text
+    rt.close()

@@ -124,7 +124,7 @@ class ExecutorService:
     ) -> None:
         self.store = store
         self.executor = executor
-        self.flow_triggers = flow_triggers  # FlowTriggers: other flows started when an execution ends
+        self.flow_triggers = flow_triggers  # FlowTriggers: other flows started when an execution changes state
         self.flows = flows
         self.storage = storage
         self.consumer_id = consumer_id
@@ -192,6 +192,8 @@ class ExecutorService:
                 tx.executions.enqueue(new)
             for command in result.commands:
                 self._carry_out(tx, new, flow, command, logs, cancels)
+            if self.flow_triggers is not None and new.state.current != execution.state.current:
+                logs.extend(self.flow_triggers.on_state_change(tx, new, datetime.now(UTC)))
             if not was_ended and ended(new):
                 self._ended(tx, new, flow, logs)
             if logs:
@@ -279,10 +281,8 @@ class ExecutorService:
         push_event(tx, execution.id, TaskResult(command.task_run_id, State.SUCCESS))
 
     def _ended(self, tx: UnitOfWork, execution: Execution, flow: Flow, logs: list[LogEntry]) -> None:
-        """Free the flow's concurrency slot for the oldest QUEUED execution; start the flows whose Flow trigger
-        accepts this end; tell a waiting parent."""
-        if self.flow_triggers is not None:
-            logs.extend(self.flow_triggers.on_ended(tx, execution, datetime.now(UTC)))
+        """Free the flow's concurrency slot for the oldest QUEUED execution; tell a waiting parent."""
+
         if flow.concurrency is not None:
             next_id = tx.executions.dequeue(execution.namespace, execution.flow_id)
             if next_id is not None:

@@ -408,7 +408,8 @@ def _webhook_trigger(rt: Runtime, flow: Flow, key: str, services: TriggerService
             expected = trigger.key
             if "{{" in expected:
                 try:
-                    expected = str(rt.app.expressions.render(expected, {}, services))
+                    scope = {"flow": {"id": flow.id, "namespace": flow.namespace}}  # Kestra: key `{{ flow.id }}`
+                    expected = str(rt.app.expressions.render(expected, scope, services))
                 except ChoreoError:
                     continue
             if hmac.compare_digest(expected.encode(), key.encode()):
