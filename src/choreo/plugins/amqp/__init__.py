@@ -1,4 +1,7 @@
-"""Placeholder: the amqp plugin package is being written."""
+"""AMQP (RabbitMQ) plugins (`io.kestra.plugin.amqp.*`): the realtime and batch triggers and the publish task.
+
+`INDEX` (generated from `catalog.PLUGINS`) is what the `choreo.plugins` entry point exposes.
+"""
 
 from __future__ import annotations
 
