@@ -1,4 +1,7 @@
-"""Placeholder: the mqtt plugin package is being written."""
+"""MQTT plugins (`io.kestra.plugin.mqtt.*`): the realtime and batch triggers and the publish task.
+
+`INDEX` (generated from `catalog.PLUGINS`) is what the `choreo.plugins` entry point exposes.
+"""
 
 from __future__ import annotations
 
