@@ -1,4 +1,8 @@
-"""Placeholder: the nats plugin package is being written."""
+"""NATS plugins (`io.kestra.plugin.nats.core.*`, also known by Kestra's older `io.kestra.plugin.nats.*` names):
+the JetStream realtime and batch triggers and the Produce task.
+
+`INDEX` (generated from `catalog.PLUGINS`) is what the `choreo.plugins` entry point exposes.
+"""
 
 from __future__ import annotations
 
