@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 
 import aio_pika
@@ -14,6 +13,7 @@ import pytest
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
+from runtime_support import run_until
 
 URL = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -91,19 +91,6 @@ tasks:
       - data: {{"id": 2, "item": "pen"}}
 """
     return [consumer, producer]
-
-
-def run_until(rt: Runtime, done, timeout: float = 20) -> None:
-    async def main() -> None:
-        stop = asyncio.Event()
-        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker", "triggers"})))
-        deadline = time.monotonic() + timeout
-        while not done() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        stop.set()
-        await task
-
-    asyncio.run(main())
 
 
 def executions(rt: Runtime, flow_id: str) -> list:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
+from runtime_support import ENGINE, run_until
 
 UPSTREAM = """id: {id}
 namespace: company.team
@@ -82,19 +82,6 @@ def rt(tmp_path):
     runtime.close()
 
 
-def run_until(rt: Runtime, done, timeout: float = 15) -> None:
-    async def main() -> None:
-        stop = asyncio.Event()
-        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker"})))
-        deadline = time.monotonic() + timeout
-        while not done() and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
-        stop.set()
-        await task
-
-    asyncio.run(main())
-
-
 def executions_of(rt: Runtime, flow_id: str):
     return rt.store.executions.search(flow_id=flow_id, size=100).items
 
@@ -106,7 +93,7 @@ def ended(rt: Runtime, flow_id: str, count: int) -> bool:
 
 def test_a_successful_upstream_starts_the_downstream_flow_with_its_outputs(rt):
     upstream = rt.control.create(rt.flows.get("company.team", "extract"), {})
-    run_until(rt, lambda: ended(rt, "downstream", 1))
+    run_until(rt, lambda: ended(rt, "downstream", 1), components=ENGINE)
     (downstream,) = executions_of(rt, "downstream")
     assert downstream.state.current.value == "SUCCESS"
     assert downstream.inputs == {"date": "2026-01-02"}
@@ -118,18 +105,18 @@ def test_a_successful_upstream_starts_the_downstream_flow_with_its_outputs(rt):
 def test_conditions_and_states_filter_what_triggers(rt):
     rt.control.create(rt.flows.get("company.team", "extract"), {"fail": True})
     rt.control.create(rt.flows.get("company.team", "load"), {})
-    run_until(rt, lambda: ended(rt, "extract", 1) and ended(rt, "load", 1), timeout=5)
+    run_until(rt, lambda: ended(rt, "extract", 1) and ended(rt, "load", 1), timeout=5, components=ENGINE)
     time.sleep(0.1)
     assert executions_of(rt, "downstream") == []  # failed upstream, or another flow: no trigger
 
 
 def test_preconditions_wait_for_every_upstream_flow(rt):
     rt.control.create(rt.flows.get("company.team", "extract"), {})
-    run_until(rt, lambda: ended(rt, "extract", 1))
+    run_until(rt, lambda: ended(rt, "extract", 1), components=ENGINE)
     assert executions_of(rt, "joined") == []
     rt.control.create(rt.flows.get("company.team", "load"), {})
-    run_until(rt, lambda: ended(rt, "joined", 1))
+    run_until(rt, lambda: ended(rt, "joined", 1), components=ENGINE)
     assert len(executions_of(rt, "joined")) == 1
     rt.control.create(rt.flows.get("company.team", "load"), {})  # reset on success: one upstream is not enough
-    run_until(rt, lambda: ended(rt, "load", 2), timeout=5)
+    run_until(rt, lambda: ended(rt, "load", 2), timeout=5, components=ENGINE)
     assert len(executions_of(rt, "joined")) == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
+from runtime_support import run_until
 
 
 def flow(directory, action: str, extra: str = "") -> str:
@@ -27,19 +27,6 @@ triggers:
     action: {action}
     interval: PT0.1S
 {extra}"""
-
-
-def run_until(rt, done, timeout: float = 10) -> None:
-    async def main() -> None:
-        stop = asyncio.Event()
-        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker", "triggers"})))
-        deadline = time.monotonic() + timeout
-        while not done() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        stop.set()
-        await task
-
-    asyncio.run(main())
 
 
 def outputs(rt) -> list[str]:

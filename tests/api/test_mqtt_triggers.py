@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
-from collections.abc import Callable
 
 import aiomqtt
 import pytest
@@ -18,6 +16,7 @@ from choreo.plugins.mqtt._connection import trigger_client_id
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
+from runtime_support import run_until
 
 SERVER = "tcp://127.0.0.1:1883"
 NAMESPACE = "brokers"
@@ -80,29 +79,6 @@ tasks:
       - {{"id": 2, "item": "pen"}}
 """
     return [consumer, producer]
-
-
-def run_until(
-    rt: Runtime, done: Callable[[], bool], *, ready: Callable[[], bool] = lambda: True, then=None, timeout: float = 20
-) -> None:
-    """Run the runtime until `done()`; once `ready()`, call `then()` (from the running loop)."""
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker", "triggers"})))
-        deadline = time.monotonic() + timeout
-        try:
-            while not ready() and time.monotonic() < deadline:
-                await asyncio.sleep(0.02)
-            if then is not None:
-                then()
-            while not done() and time.monotonic() < deadline:
-                await asyncio.sleep(0.02)
-        finally:
-            stop.set()
-            await task
-
-    asyncio.run(main())
 
 
 def outputs(rt: Runtime, flow_id: str) -> list[str]:

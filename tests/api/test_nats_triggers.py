@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 
 import nats
@@ -17,6 +16,7 @@ from choreo.plugins.nats._connection import ensure_stream
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
+from runtime_support import run_until
 
 URL = "nats://127.0.0.1:4222"
 
@@ -71,19 +71,6 @@ tasks:
       - headers: {{id: "2"}}
         data: pen
 """
-
-
-def run_until(rt: Runtime, done, timeout: float = 10) -> None:
-    async def main() -> None:
-        stop = asyncio.Event()
-        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker", "triggers"})))
-        deadline = time.monotonic() + timeout
-        while not done() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        stop.set()
-        await task
-
-    asyncio.run(main())
 
 
 def outputs(rt: Runtime, flow_id: str) -> list[str]:

@@ -13,6 +13,7 @@ import redis
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
+from runtime_support import run_until
 
 URL = "redis://127.0.0.1:6379/0"
 
@@ -53,19 +54,6 @@ tasks:
       - {{"id": 2, "item": "pen"}}
 """
     return [consumer, producer]
-
-
-def run_until(rt: Runtime, done, timeout: float = 20) -> None:
-    async def main() -> None:
-        stop = asyncio.Event()
-        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker", "triggers"})))
-        deadline = time.monotonic() + timeout
-        while not done() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        stop.set()
-        await task
-
-    asyncio.run(main())
 
 
 def consumed(rt: Runtime) -> list[str]:

@@ -3,15 +3,13 @@ expectations.yaml states for trigger-flow*, trigger-multiplecondition* and flow-
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import pytest
 
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
 from corpus_support import compat_dir
+from runtime_support import ENGINE, run_until
 
 
 @pytest.fixture
@@ -31,16 +29,7 @@ def executions(rt: Runtime, flow_id: str):
 
 
 def run(rt: Runtime, done, timeout: float = 15) -> None:
-    async def main() -> None:
-        stop = asyncio.Event()
-        task = asyncio.create_task(rt.run(stop, frozenset({"executor", "worker"})))
-        deadline = time.monotonic() + timeout
-        while not done() and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
-        stop.set()
-        await task
-
-    asyncio.run(main())
+    run_until(rt, done, timeout, ENGINE)
 
 
 def ended(rt: Runtime, flow_id: str, count: int = 1) -> bool:

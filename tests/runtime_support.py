@@ -1,0 +1,42 @@
+"""Running a server runtime's components in a test until a condition holds (no API, no sleeps beyond polling)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from choreo.server.runtime import Runtime
+
+WITH_TRIGGERS = frozenset({"executor", "worker", "triggers"})
+ENGINE = frozenset({"executor", "worker"})
+
+
+def run_until(
+    rt: Runtime,
+    done: Callable[[], object],
+    timeout: float = 15,
+    components: frozenset[str] = WITH_TRIGGERS,
+    *,
+    ready: Callable[[], object] = lambda: True,
+    then: Callable[[], object] | None = None,
+) -> None:
+    """Run `components` until `done()` holds or `timeout` seconds passed, then stop them cleanly. Once `ready()`
+    holds, `then()` is called from the running loop (to publish once a listener is subscribed…)."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(rt.run(stop, components))
+        deadline = time.monotonic() + timeout
+        try:
+            while not ready() and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            if then is not None:
+                then()
+            while not done() and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+        finally:
+            stop.set()
+            await task
+
+    asyncio.run(main())
