@@ -7,6 +7,7 @@ extensions `L`, `W`, `#` and `?` are not accepted.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
 
@@ -61,8 +62,10 @@ def normalize_cron(expression: str, *, with_seconds: bool = False) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)
 def check_cron(expression: str, *, with_seconds: bool = False) -> str:
-    """The normalized expression when it parses and can fire at least once; raise CronInvalid otherwise."""
+    """The normalized expression when it parses and can fire at least once; raise CronInvalid otherwise.
+    Cached: the scheduler asks for every due trigger's expression at each evaluation."""
     text = normalize_cron(expression, with_seconds=with_seconds)
     try:
         next(CronSim(text, _CHECK_START))
