@@ -187,3 +187,53 @@ tasks:
         assert seen() == [f"{key} hello", f"{key} world"]
     finally:
         rt.close()
+
+
+def test_two_processes_never_listen_to_the_same_trigger(tmp_path, key):
+    """Two runtimes on one store (as two `choreo server scheduler` processes): a pub/sub message heard by both
+    would start two executions; the lease makes one of them listen."""
+    first = Runtime(ServerConfig(home=tmp_path))
+    second = Runtime(ServerConfig(home=tmp_path))
+    save_flow(
+        first.app,
+        first.store,
+        f"""id: subscriber
+namespace: brokers
+tasks:
+  - id: echo
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{{{ trigger.value }}}}"
+triggers:
+  - id: events
+    type: io.kestra.plugin.redis.pubsub.RealtimeTrigger
+    url: {URL}
+    channel: {key}
+""",
+    )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        tasks = [
+            asyncio.create_task(rt.run(stop, frozenset({"executor", "worker", "triggers"}))) for rt in (first, second)
+        ]
+        probe = redis.Redis.from_url(URL)
+        deadline = time.monotonic() + 10
+        while probe.pubsub_numsub(key)[0][1] == 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)  # both runtimes have synced their listeners by now
+        assert probe.pubsub_numsub(key)[0][1] == 1
+        for n in range(3):
+            probe.publish(key, f"m{n}")
+        probe.close()
+        while first.store.executions.search(flow_id="subscriber").total < 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        stop.set()
+        await asyncio.gather(*tasks)
+
+    try:
+        asyncio.run(main())
+        assert first.store.executions.search(flow_id="subscriber").total == 3
+    finally:
+        first.close()
+        second.close()

@@ -31,6 +31,9 @@ log = logging.getLogger("choreo.triggers")
 
 #: Live flows are re-read this often for realtime triggers that appeared, changed or went away.
 SYNC_SECONDS = 2.0
+#: Each trigger is listened to by one process at a time, under a lease renewed at each sync; a process that dies
+#: loses its leases after this long and another one takes the triggers over.
+LEASE = timedelta(seconds=30)
 #: A listener that fails (broker down…) starts again after this delay.
 RESTART_SECONDS = 2.0
 
@@ -86,9 +89,11 @@ class TriggerRunner:
         secrets: Mapping[str, str],
         kv: KeyValues,
         storage: LocalStorage,
+        owner: str = "triggers",
     ) -> None:
         self.store = store
         self.storage = storage
+        self.owner = owner  # the lease holder's name: one process listens to each trigger
         self.flows = flows
         self.control = control
         self.expressions = expressions
@@ -106,6 +111,8 @@ class TriggerRunner:
             for _, task in self._listeners.values():
                 task.cancel()
             await asyncio.gather(*(task for _, task in self._listeners.values()), return_exceptions=True)
+            for key in self._listeners:  # another process may take them over at once
+                self.store.triggers.unlock(*key, self.owner)
             self._listeners.clear()
 
     def sync(self) -> None:
@@ -119,11 +126,15 @@ class TriggerRunner:
                 if _runs_here(trigger) and not trigger.disabled:
                     wanted[(namespace, flow_id, trigger.id)] = (revision, flow, trigger)
         for key, (revision, task) in list(self._listeners.items()):
-            if key not in wanted or wanted[key][0] != revision or task.done():
+            # Renewing the lease also tells whether another process took it (ours had expired): then stop.
+            kept = key in wanted and self.store.triggers.try_lock(*key, self.owner, LEASE)
+            if not kept or wanted[key][0] != revision or task.done():
                 task.cancel()
                 del self._listeners[key]
+                if kept and key not in wanted:
+                    self.store.triggers.unlock(*key, self.owner)
         for key, (revision, flow, trigger) in wanted.items():
-            if key not in self._listeners:
+            if key not in self._listeners and self.store.triggers.try_lock(*key, self.owner, LEASE):
                 task = asyncio.get_running_loop().create_task(self._listen(flow, trigger), name=f"listen {key}")
                 self._listeners[key] = (revision, task)
 

@@ -91,6 +91,7 @@ class Runtime:
             secrets=self.worker.secrets,
             kv=self.worker.kv,
             storage=self.storage,
+            owner=consumer_id("triggers"),
         )
         self.scheduler = SchedulerService(
             self.store, self.flows, self.control, self.app.expressions, owner=consumer_id("scheduler")
@@ -98,7 +99,9 @@ class Runtime:
         self.flow_directory = FlowDirectory(self.app, self.store, config.flow_path) if config.flow_path else None
 
     def recover(self) -> int:
-        """Jobs claimed by a process that is gone go back to the queue (one server per embedded store)."""
+        """What a process that is gone held is free again: its queue jobs, its trigger leases (one server per
+        embedded store)."""
+        self.store.triggers.unlock_all()
         return self.store.queue.reclaim_stale(timedelta(0))
 
     async def run(self, stop: asyncio.Event, components: frozenset[str] = COMPONENTS) -> None:

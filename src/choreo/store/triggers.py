@@ -186,6 +186,12 @@ class TriggerRepository(Repository):
         with self._scope.write() as unit:
             unit.conn.execute(_RELEASE, rows)
 
+    def unlock_all(self) -> int:
+        """Free every lock (a process alone on its store starting after a crash: no lock holder is alive)."""
+        stmt = update(table).where(table.c.locked_by.is_not(None)).values(locked_by=None, locked_until=None)
+        with self._scope.write() as unit:
+            return unit.conn.execute(stmt).rowcount
+
     def unlock(self, namespace: str, flow_id: str, trigger_id: str, owner: str) -> bool:
         """Release the lock if `owner` holds it."""
         stmt = (
