@@ -73,8 +73,8 @@ def scheduler(
         Path | None, typer.Option("--config", "-c", help="choreo.yaml", exists=True, dir_okay=False)
     ] = None,
 ) -> None:
-    """The scheduler and the realtime trigger listeners alone (no API, no executor, no worker), on the configured
-    store. Several schedulers may run at once; realtime listeners are not shared yet: run one such process."""
+    """The scheduler and the realtime and polling trigger listeners alone (no API, no executor, no worker), on the
+    configured store. Several may run at once: each date fires once, each trigger is listened to by one of them."""
     from choreo.server.config import ConfigInvalid, ServerConfig
     from choreo.server.serve import run_components
 
