@@ -8,7 +8,6 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from choreo.engine.conditions import ConditionContext, ConditionUnsupported, holds
 from choreo.engine.events import ResumeExecution, SplitItems, StartSubflow, SubflowEnded, WakeAt
 from choreo.engine.retry import next_attempt_at
 from choreo.errors import ChoreoError
@@ -406,6 +405,9 @@ def _item_ended(work: Work, run: TaskRun, event: SubflowEnded) -> None:
 def conditions_hold(work: Work, conditions: list[Any] | None) -> bool:
     """Whether every condition holds for the execution as it ended (listeners). A condition that cannot be
     evaluated for an execution (about schedule dates, or other flows' windows) counts as true."""
+    # Imported here: it imports every condition type, which only flows with listeners need (start-up time).
+    from choreo.engine.conditions import ConditionContext, ConditionUnsupported, holds
+
     context = ConditionContext(
         execution=work.execution,
         flow_namespace=work.flow.namespace,
