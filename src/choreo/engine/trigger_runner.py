@@ -34,6 +34,8 @@ SYNC_SECONDS = 2.0
 #: Each trigger is listened to by one process at a time, under a lease renewed at each sync; a process that dies
 #: loses its leases after this long and another one takes the triggers over.
 LEASE = timedelta(seconds=30)
+#: Listeners get this long to close their connections when the process stops.
+STOP_SECONDS = 10.0
 #: A listener that fails (broker down…) starts again after this delay.
 RESTART_SECONDS = 2.0
 
@@ -110,7 +112,9 @@ class TriggerRunner:
         finally:
             for _, task in self._listeners.values():
                 task.cancel()
-            await asyncio.gather(*(task for _, task in self._listeners.values()), return_exceptions=True)
+            tasks = [task for _, task in self._listeners.values()]
+            if tasks:  # bounded: a broker client that never finishes closing must not keep the process alive
+                await asyncio.wait(tasks, timeout=STOP_SECONDS)
             for key in self._listeners:  # another process may take them over at once
                 self.store.triggers.unlock(*key, self.owner)
             self._listeners.clear()

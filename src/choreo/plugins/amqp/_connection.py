@@ -205,3 +205,19 @@ def _duration(seconds: Any) -> str | None:
 def _iso(moment: datetime) -> str:
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+#: A connection close waits at most this long: during a shutdown the broker's answer may never be read, and a close
+#: that waits forever would keep the event loop (and the process) from ending.
+CLOSE_TIMEOUT_SECONDS = 5.0
+
+
+async def close_quietly(connection: Any) -> None:
+    """Close an AMQP connection, bounded in time; a connection that is already broken is simply dropped."""
+    import asyncio
+    import contextlib
+
+    if connection.is_closed:
+        return
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(connection.close(), CLOSE_TIMEOUT_SECONDS)

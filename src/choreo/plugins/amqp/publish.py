@@ -14,7 +14,7 @@ from choreo.model.durations import parse_duration
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.task import Task
 from choreo.model.types import Dynamic
-from choreo.plugins.amqp._connection import AmqpConnection, SerdeType, encode
+from choreo.plugins.amqp._connection import AmqpConnection, SerdeType, close_quietly, encode
 from choreo.plugins.context import RunContext, TaskFailed
 
 #: The properties of a message to publish (Kestra's `Message`).
@@ -113,7 +113,7 @@ class Publish(AmqpConnection, Task):
             for body in bodies:
                 await exchange.publish(body, routing_key=routing_key, mandatory=False)
         finally:
-            await connection.close()
+            await close_quietly(connection)
         ctx.metric("records", len(bodies))
         ctx.logger.debug(f"published {len(bodies)} message(s) to exchange '{exchange_name}' with key '{routing_key}'")
         return {"messagesCount": len(bodies)}

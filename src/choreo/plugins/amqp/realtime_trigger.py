@@ -11,7 +11,14 @@ from pydantic import Field
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.trigger import Trigger
 from choreo.model.types import Dynamic
-from choreo.plugins.amqp._connection import AmqpConnection, SerdeType, existing_queue, flag, message_variables
+from choreo.plugins.amqp._connection import (
+    AmqpConnection,
+    SerdeType,
+    close_quietly,
+    existing_queue,
+    flag,
+    message_variables,
+)
 from choreo.plugins.context import TriggerContext, TriggerEvent
 
 
@@ -84,4 +91,4 @@ class RealtimeTrigger(AmqpConnection, Trigger):
             reason = "the broker cancelled the consumer (queue deleted?)" if closing else "the channel was closed"
             raise ConnectionError(f"consuming queue '{queue_name}' stopped: {reason}")
         finally:
-            await connection.close()
+            await close_quietly(connection)

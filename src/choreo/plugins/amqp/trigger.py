@@ -14,7 +14,15 @@ from choreo.model.durations import parse_duration
 from choreo.model.plugin import Problem, ValidationScope
 from choreo.model.trigger import Trigger as BaseTrigger
 from choreo.model.types import Duration, Dynamic
-from choreo.plugins.amqp._connection import AmqpConnection, SerdeType, existing_queue, flag, message_variables
+from choreo.plugins.amqp._connection import (
+    CLOSE_TIMEOUT_SECONDS,
+    AmqpConnection,
+    SerdeType,
+    close_quietly,
+    existing_queue,
+    flag,
+    message_variables,
+)
 from choreo.plugins.context import TriggerContext, TriggerEvent
 
 if TYPE_CHECKING:
@@ -116,10 +124,10 @@ class Trigger(AmqpConnection, BaseTrigger):
                     break
             uri = await asyncio.to_thread(ctx.put_file, "messages.ion", "".join(lines).encode()) if taken else None
         except BaseException:
-            await connection.close()
+            await close_quietly(connection)
             raise
         if uri is None or auto_ack:
-            await connection.close()
+            await close_quietly(connection)
             return [] if uri is None else [TriggerEvent({"uri": uri, "count": len(taken)})]
         return [TriggerEvent({"uri": uri, "count": len(taken)}, _acknowledge(connection, taken[-1]))]
 
@@ -136,7 +144,7 @@ def _acknowledge(connection: AbstractConnection, last: AbstractIncomingMessage) 
             await last.ack(multiple=True)
         finally:
             watchdog.cancel()  # which closes the connection
-            await asyncio.wait([watchdog])
+            await asyncio.wait([watchdog], timeout=CLOSE_TIMEOUT_SECONDS + 1)
 
     return ack
 
@@ -145,8 +153,7 @@ async def _close_later(connection: AbstractConnection, seconds: float) -> None:
     try:
         await asyncio.sleep(seconds)
     finally:  # also when cancelled: by the ack, or when the loop stops
-        if not connection.is_closed:
-            await connection.close()
+        await close_quietly(connection)
 
 
 def _count(value: Any) -> int:
