@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 
 from choreo import __version__
-from choreo.api import docs_page, errors
+from choreo.api import docs_page, errors, ui
 from choreo.api.auth import Authenticator, AuthMiddleware
 from choreo.api.errors import ApiError
 from choreo.server.runtime import Runtime
@@ -57,6 +57,7 @@ def create_app(rt: Runtime) -> FastAPI:
     app.state.runtime = rt
     errors.install(app)
     docs_page.install(app)
+    ui.install(app)
     # misc first: its literal paths (`/executions/daily`) must win over templated ones of other modules
     for module in (misc, flows, executions, logs, namespaces, triggers, plugins):
         app.include_router(module.router)

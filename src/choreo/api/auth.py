@@ -17,9 +17,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from choreo.server.config import User
 
-#: Webhooks carry their own key; the health check is for load balancers.
+#: Webhooks carry their own key; the health check is for load balancers; the UI's files hold no data (the app asks
+#: for credentials when the API answers 401). No UI path segment may start with a dot, so `..` never matches.
 ALLOWLIST = (
     re.compile(r"/health"),
+    re.compile(r"/"),
+    re.compile(r"/ui(/|(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+/?)?"),
     re.compile(r"/api/v1/[A-Za-z0-9_-]+/executions/webhook/[A-Za-z0-9._-]+/[A-Za-z0-9_-]+/[A-Za-z0-9._~-]+"),
 )
 
