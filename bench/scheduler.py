@@ -25,6 +25,7 @@ from choreo.engine.control import ExecutionControl  # noqa: E402
 from choreo.engine.scheduler import Batch, SchedulerService  # noqa: E402
 from choreo.engine.stored_flows import StoredFlows  # noqa: E402
 from choreo.server.deploy import save_flow  # noqa: E402
+from choreo.server.gc_tuning import tune_gc  # noqa: E402
 from choreo.storage import LocalStorage  # noqa: E402
 from choreo.store import Store  # noqa: E402
 
@@ -84,6 +85,7 @@ def main() -> None:
         control = ExecutionControl(store, flows, LocalStorage(home))
         clock = Clock(datetime(2026, 6, 1, 11, 59, 30, tzinfo=UTC))
         scheduler = SchedulerService(store, flows, control, app.expressions, owner="bench", clock=clock)
+        tune_gc()  # as the server does once started
         schedule = [cron for cron, weight in CRONS for _ in range(weight)]
         started = time.perf_counter()
         for index in range(args.flows):

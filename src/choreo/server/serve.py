@@ -12,6 +12,7 @@ import signal
 import uvicorn
 
 from choreo.server.config import ServerConfig
+from choreo.server.gc_tuning import tune_gc
 from choreo.server.runtime import Runtime
 
 log = logging.getLogger("choreo.server")
@@ -40,6 +41,7 @@ async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None) -> 
 
     rt = Runtime(config)
     app = AccessLog(create_app(rt))
+    tune_gc()
     host = effective_host(config)
     server = _Server(
         uvicorn.Config(app, host=host, port=config.port, access_log=False, log_level="warning", lifespan="off")
@@ -71,6 +73,7 @@ async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None) -> 
 async def run_components(config: ServerConfig, components: frozenset[str]) -> None:
     """Components without the API (`choreo server scheduler`), until SIGINT or SIGTERM."""
     rt = Runtime(config)
+    tune_gc()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
