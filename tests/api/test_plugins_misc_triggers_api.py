@@ -263,6 +263,14 @@ def test_daily_execution_statistics(client, rt):
     ).json()
     assert len(by_flow) == 1 and by_flow[0]["executionCounts"]["SUCCESS"] == 1
     assert len(client.post(f"{API}/stats/executions/daily").json()) == 31  # the last 30 days and today
+    durations = client.get(
+        f"{API}/stats/executions/durations",
+        params={"namespace": "stats.ns", "startDate": "2023-03-01T00:00:00Z", "endDate": "2023-03-04T00:00:00Z"},
+    ).json()
+    # ended: 10 s SUCCESS, 30 s FAILED, 60 s SUCCESS (the running one and the other namespace are left out)
+    assert durations == {"count": 3, "p50": "PT30S", "p95": "PT1M", "avg": "PT33.333333S", "successRate": 2 / 3}
+    empty = client.get(f"{API}/stats/executions/durations", params={"namespace": "nothing.here"}).json()
+    assert empty["count"] == 0 and empty["p50"] is None
 
 
 @pytest.mark.parametrize(

@@ -69,8 +69,10 @@ class Filters:
         return [v for v in str(found.value).split(",") if v] if found.operation == "IN" else [str(found.value)]
 
 
-def parse(params: QueryParams, *, legacy: dict[str, str] | None = None) -> Filters:
-    """Filters of a query string. `legacy` maps plain parameter names to fields (`namespace` → `namespace`)."""
+def parse(params: QueryParams, *, legacy: dict[str, str | tuple[str, str]] | None = None) -> Filters:
+    """Filters of a query string. `legacy` maps plain parameter names to fields (`namespace` → `namespace`), or to
+    a field and an operation (`startDate` → `startDate` GREATER_THAN_OR_EQUAL_TO); a repeated one means any of its
+    values."""
     groups: dict[tuple[str, ...], dict[str, Any]] = {}
     filters = Filters()
     for key, value in params.multi_items():
@@ -101,10 +103,19 @@ def parse(params: QueryParams, *, legacy: dict[str, str] | None = None) -> Filte
             filters.any_of[-1].append(leaf)
         else:
             filters.all_of.append(leaf)
-    for parameter, name in (legacy or {}).items():
-        for value in params.getlist(parameter):
-            if value != "" and filters.get(name) is None:
-                filters.all_of.append(Filter(name, "EQUALS", value))
+    for parameter, target in (legacy or {}).items():
+        name, operation = (target, "EQUALS") if isinstance(target, str) else target
+        values = [value for value in params.getlist(parameter) if value != ""]
+        if not values or filters.get(name) is not None:
+            continue
+        if len(values) == 1:
+            filters.all_of.append(Filter(name, operation, values[0]))
+        elif name == "labels":  # `labels=a:1&labels=b:2`: every label must match
+            filters.all_of.append(Filter(name, operation, values))
+        elif operation == "EQUALS":  # `state=FAILED&state=KILLED`: any of them
+            filters.all_of.append(Filter(name, "IN", ",".join(values)))
+        else:
+            raise ApiError(400, f"parameter '{parameter}' given {len(values)} times: give it once")
     return filters
 
 

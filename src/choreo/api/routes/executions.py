@@ -134,8 +134,8 @@ def _search_filters(request: Request) -> Filters:
             "flowId": "flowId",
             "q": "q",
             "state": "state",
-            "startDate": "startDate",
-            "endDate": "endDate",
+            "startDate": ("startDate", "GREATER_THAN_OR_EQUAL_TO"),
+            "endDate": ("endDate", "LESS_THAN_OR_EQUAL_TO"),
             "labels": "labels",
         },
     )
