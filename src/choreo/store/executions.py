@@ -116,6 +116,7 @@ class ExecutionRepository(Repository):
         self,
         *,
         namespace: str | None = None,
+        exact_namespace: bool = False,
         flow_id: str | None = None,
         states: Iterable[State | str] | None = None,
         labels: Mapping[str, str] | None = None,
@@ -128,7 +129,8 @@ class ExecutionRepository(Repository):
         size: int = 25,
         sort: str = "startDate:desc",
     ) -> Page[Execution]:
-        """Executions matching every filter given. `namespace` includes child namespaces; `labels` must all be
+        """Executions matching every filter given. `namespace` includes child namespaces unless `exact_namespace`;
+        `labels` must all be
         present; `start_after` is inclusive, `start_before` exclusive; `text` is a case-insensitive substring of
         the id, namespace, flow id or labels. `sort` is `field:asc|desc` over id, namespace, flowId, state,
         startDate, endDate, created, updated."""
@@ -136,7 +138,9 @@ class ExecutionRepository(Repository):
         if not include_deleted:
             where.append(table.c.deleted.is_(False))
         if namespace is not None:
-            where.append(in_namespace(table.c.namespace, namespace))
+            where.append(
+                table.c.namespace == namespace if exact_namespace else in_namespace(table.c.namespace, namespace)
+            )
         if flow_id is not None:
             where.append(table.c.flow_id == flow_id)
         if states is not None:

@@ -110,6 +110,8 @@ def _search(rt: Runtime, filters: Filters, request: Request) -> tuple[list[Execu
     sort = params.getlist("sort")
     found = rt.store.executions.search(
         namespace=filters.value("namespace"),
+        # filters[namespace][EQUALS] is that namespace only; PREFIX and the old `namespace=` include its children
+        exact_namespace=filters.get("namespace", "EQUALS") is not None,
         flow_id=filters.value("flowId"),
         states=[State(s) for s in states] if states else None,
         labels=labels_of(label_filter) if label_filter else None,
@@ -130,7 +132,7 @@ def _search_filters(request: Request) -> Filters:
     return parse(
         request.query_params,
         legacy={
-            "namespace": "namespace",
+            "namespace": ("namespace", "PREFIX"),
             "flowId": "flowId",
             "q": "q",
             "state": "state",
