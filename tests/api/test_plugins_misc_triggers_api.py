@@ -488,3 +488,17 @@ def test_triggers_through_kestrapy(kestra, rt):
     assert kestra.triggers.delete_triggers_by_query(TENANT, by_query) == {"count": 1}
     with pytest.raises(NotFoundException):
         kestra.triggers.delete_trigger(TENANT, "trig.kestrapy", "scheduled", "ghost")
+
+
+def test_execution_search_by_namespace_exact_or_with_children(client, rt):
+    start = datetime(2023, 4, 1, tzinfo=UTC)
+    for namespace in ("exact.ns", "exact.ns.child", "exact.nsx"):
+        rt.store.executions.save(_ended(namespace, "f", start, 1, State.SUCCESS))
+
+    def namespaces(params: dict[str, str]) -> list[str]:
+        found = client.get(f"{API}/executions/search", params={**params, "size": 50}).json()["results"]
+        return sorted(execution["namespace"] for execution in found)
+
+    assert namespaces({"filters[namespace][EQUALS]": "exact.ns"}) == ["exact.ns"]
+    assert namespaces({"filters[namespace][PREFIX]": "exact.ns"}) == ["exact.ns", "exact.ns.child"]
+    assert namespaces({"namespace": "exact.ns"}) == ["exact.ns", "exact.ns.child"]
