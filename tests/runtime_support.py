@@ -40,3 +40,9 @@ def run_until(
             await task
 
     asyncio.run(main())
+
+
+def all_ended(rt: Runtime, flow_id: str) -> bool:
+    """Every execution of `flow_id` has ended (and there is one): a producer's outputs are final."""
+    found = rt.store.executions.search(flow_id=flow_id, size=100).items
+    return bool(found) and all(execution.state.current.is_terminal for execution in found)

@@ -13,7 +13,7 @@ import pytest
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
-from runtime_support import run_until
+from runtime_support import all_ended, run_until
 
 URL = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -108,7 +108,7 @@ def test_each_published_message_becomes_one_execution_and_a_restart_loses_none(t
         save_flow(rt.app, rt.store, source)
     try:
         rt.control.create(rt.flows.get("brokers", "produce"), {})  # the Publish task sends two messages
-        run_until(rt, lambda: len(consumed(rt)) == 2)
+        run_until(rt, lambda: len(consumed(rt)) == 2 and all_ended(rt, "produce"))
         assert consumed(rt) == ["1 book", "2 pen"]
         assert len(executions(rt, "consume")) == 2
         produced = executions(rt, "produce")[0]

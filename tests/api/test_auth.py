@@ -117,3 +117,10 @@ def test_browsable_docs_are_served_without_a_cdn(client):
     page = client.get("/api/v1/docs", headers=basic(USER.username, USER.password))
     assert page.status_code == 200 and 'fetch("openapi.json")' in page.text
     assert "http" not in page.text.split("<script>")[1]  # nothing loaded from elsewhere
+
+
+def test_the_web_ui_gets_a_401_without_a_browser_challenge(client):
+    plain = client.get("/api/v1/main/flows/search")
+    assert plain.status_code == 401 and plain.headers["www-authenticate"].startswith("Basic")
+    from_ui = client.get("/api/v1/main/flows/search", headers={"X-Requested-With": "XMLHttpRequest"})
+    assert from_ui.status_code == 401 and "www-authenticate" not in from_ui.headers

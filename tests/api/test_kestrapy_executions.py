@@ -306,3 +306,18 @@ def test_pause_a_running_execution_then_resume_it(client):
     client.executions.kill_execution(sleeper.id, TENANT)
     assert wait_ended(client, sleeper.id).state.current == "KILLED"
     assert wait_ended(client, created.id).state.current == "SUCCESS"
+
+
+def test_kestra_1x_action_paths_act_on_the_execution(client, server):
+    created = client.executions.create_execution(TENANT, "company.team", "flaky")
+    assert wait_ended(client, created.id).state.current == "FAILED"
+    auth = (USER, PASSWORD)
+    restarted = httpx.post(f"{server.url}/api/v1/main/executions/{created.id}/restart", auth=auth)
+    assert restarted.status_code == 200, restarted.text
+    assert restarted.json()["id"] == created.id and restarted.json()["state"]["current"] == "RESTARTED"
+    assert wait_ended(client, created.id).state.current == "FAILED"
+    replayed = httpx.post(f"{server.url}/api/v1/main/executions/{created.id}/replay", auth=auth).json()
+    assert replayed["id"] != created.id and replayed["originalId"] == created.id
+    # a namespace and flow id still create an execution
+    hello = httpx.post(f"{server.url}/api/v1/main/executions/company.team/hello", auth=auth, data={"name": "x"})
+    assert hello.status_code == 200 and hello.json()["flowId"] == "hello"

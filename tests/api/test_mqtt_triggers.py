@@ -16,7 +16,7 @@ from choreo.plugins.mqtt._connection import trigger_client_id
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
-from runtime_support import run_until
+from runtime_support import all_ended, run_until
 
 SERVER = "tcp://127.0.0.1:1883"
 NAMESPACE = "brokers"
@@ -98,7 +98,7 @@ def test_each_published_message_becomes_one_execution_and_none_is_lost_while_dow
     try:
         run_until(
             rt,
-            lambda: len(outputs(rt, consumer)) >= 2,
+            lambda: len(outputs(rt, consumer)) >= 2 and all_ended(rt, f"produce_{suffix}"),
             ready=lambda: subscriptions(rt, consumer) > 0,  # publish once the trigger listens
             then=lambda: rt.control.create(rt.flows.get(NAMESPACE, f"produce_{suffix}"), {}),
         )

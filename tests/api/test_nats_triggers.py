@@ -16,7 +16,7 @@ from choreo.plugins.nats._connection import ensure_stream
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
-from runtime_support import run_until
+from runtime_support import all_ended, run_until
 
 URL = "nats://127.0.0.1:4222"
 
@@ -98,7 +98,7 @@ def test_each_produced_message_becomes_one_execution_and_none_is_lost_between_ru
     save_flow(rt.app, rt.store, producer_flow(subject))
     try:
         rt.control.create(rt.flows.get("brokers", "produce"), {})  # the Produce task publishes two messages
-        run_until(rt, lambda: len(outputs(rt, "consume")) == 2)
+        run_until(rt, lambda: len(outputs(rt, "consume")) == 2 and all_ended(rt, "produce"))
         assert outputs(rt, "consume") == ["1 book", "2 pen"]
         assert rt.store.executions.search(flow_id="produce", size=1).items[0].task_run_list[0].outputs == {
             "messagesCount": 2

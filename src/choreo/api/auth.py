@@ -85,15 +85,10 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         body = json.dumps({"message": "Unauthorized: credentials are required"}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 401,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"www-authenticate", b'Basic realm="choreo"'),
-                ],
-            }
-        )
+        response_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        # The challenge makes a browser show its own password prompt (and a headless one hang the request): the web
+        # UI, which says who it is, gets the plain 401 and shows its login page; curl and SDKs get the challenge.
+        if headers.get(b"x-requested-with", b"").lower() != b"xmlhttprequest":
+            response_headers.append((b"www-authenticate", b'Basic realm="choreo"'))
+        await send({"type": "http.response.start", "status": 401, "headers": response_headers})
         await send({"type": "http.response.body", "body": body})

@@ -267,9 +267,14 @@ async def create_or_act_on_many(
     first: str, second: str, request: Request, rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     """`POST /executions/{namespace}/{flowId}` creates an execution; `POST /executions/{action}/by-ids|by-query`
-    acts on many (same shape of path: the bulk spellings win)."""
+    acts on many; Kestra 1.x's `POST /executions/{executionId}/{action}` acts on one (same shape of path: the bulk
+    and action spellings win when they name an action, and an execution for the single ones)."""
     if first in _BULK_ACTIONS and second in ("by-ids", "by-query"):
         return await _act_on_many(first, second, request, rt)
+    single = _SINGLE_ACTIONS.get(second)
+    if single is not None and rt.store.executions.get(first) is not None:
+        result: dict[str, Any] = await single(first, request, rt)
+        return result
     return await create_execution(first, second, request, rt)
 
 
@@ -598,6 +603,21 @@ async def unqueue(execution_id: str, request: Request, rt: Runtime = Depends(run
 @_action("force-run")
 async def force_run(execution_id: str, request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     return _document(request, rt.control.unqueue(execution_id, State.RUNNING))
+
+
+#: Kestra 1.x's POST actions on one execution, at /executions/{executionId}/{action}.
+_SINGLE_ACTIONS: dict[str, Callable[..., Any]] = {
+    "pause": pause,
+    "resume": resume,
+    "restart": restart,
+    "replay": replay,
+    "replay-with-inputs": replay_with_inputs,
+    "change-status": change_status,
+    "state": change_task_run_state,
+    "labels": set_labels,
+    "unqueue": unqueue,
+    "force-run": force_run,
+}
 
 
 def _state(value: Any) -> State:
