@@ -9,25 +9,50 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Run the server: API, executor, workers (and, later, the scheduler) in one process.")
+app = typer.Typer(
+    help="Run the server: every component in one process (local, standalone) or each on its own (webserver, "
+    "executor, worker, scheduler) against one PostgreSQL database."
+)
 tokens = typer.Typer(help="API tokens (Bearer) for scripts and CI.")
 
 
-def _run(config_file: Path | None, **overrides: object) -> None:
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="choreo.yaml", exists=True, dir_okay=False)]
+
+
+def _config(config_file: Path | None, **overrides: object):  # noqa: ANN202 - ServerConfig is imported lazily
     from choreo.server.config import ConfigInvalid, ServerConfig
-    from choreo.server.serve import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        config = ServerConfig.load(config_file, **overrides)
+        return ServerConfig.load(config_file, **overrides)
     except ConfigInvalid as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None
+
+
+def _serve(config_file: Path | None, components: frozenset[str] | None = None, **overrides: object) -> None:
+    """The API (and UI) with `components` in this process (all of them by default)."""
+    config = _config(config_file, **overrides)
     import asyncio  # imported when a server starts: every other command starts faster without it
 
+    from choreo.server.serve import serve
+
     try:
-        asyncio.run(serve(config))
+        asyncio.run(serve(config, components=components))
+    except KeyboardInterrupt:
+        pass
+
+
+def _components(config_file: Path | None, components: frozenset[str], **overrides: object) -> None:
+    """`components` without the API, until SIGINT or SIGTERM."""
+    config = _config(config_file, **overrides)
+    import asyncio
+
+    from choreo.server.serve import run_components
+
+    try:
+        asyncio.run(run_components(config, components))
     except KeyboardInterrupt:
         pass
 
@@ -48,47 +73,86 @@ def local(
             exists=True,
         ),
     ] = None,
-    config_file: Annotated[
-        Path | None, typer.Option("--config", "-c", help="choreo.yaml", exists=True, dir_okay=False)
-    ] = None,
+    config_file: ConfigOption = None,
 ) -> None:
-    """One process on the embedded store in $CHOREO_HOME: API, executor and workers."""
-    _run(config_file, host=host, port=port, flow_path=flow_path)
+    """One process on the embedded store in $CHOREO_HOME: API, UI, executor, workers, scheduler, triggers."""
+    _serve(config_file, host=host, port=port, flow_path=flow_path)
 
 
 @app.command()
 def standalone(
-    config_file: Annotated[
-        Path | None, typer.Option("--config", "-c", help="choreo.yaml", exists=True, dir_okay=False)
-    ] = None,
+    config_file: ConfigOption = None,
     host: Annotated[str | None, typer.Option(help="Overrides the configuration's host.")] = None,
     port: Annotated[int | None, typer.Option(help="Overrides the configuration's port.")] = None,
 ) -> None:
-    """Every component in one process, with the configuration of choreo.yaml (database URL, storage, workers…)."""
-    _run(config_file, host=host, port=port)
+    """Every component in one process, with the configuration of choreo.yaml (database URL, storage, workers…),
+    on SQLite or PostgreSQL."""
+    _serve(config_file, host=host, port=port)
 
 
 @app.command()
-def scheduler(
-    config_file: Annotated[
-        Path | None, typer.Option("--config", "-c", help="choreo.yaml", exists=True, dir_okay=False)
+def webserver(
+    config_file: ConfigOption = None,
+    host: Annotated[str | None, typer.Option(help="Overrides the configuration's host.")] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides the configuration's port.")] = None,
+) -> None:
+    """The API and the UI alone, on the configured (PostgreSQL) store; run as many as you like behind a load
+    balancer."""
+    _serve(config_file, frozenset(), host=host, port=port)
+
+
+@app.command()
+def executor(config_file: ConfigOption = None) -> None:
+    """The executor alone: advances executions from the queue. Several may run at once (one at a time per
+    execution)."""
+    _components(config_file, frozenset({"executor"}))
+
+
+@app.command()
+def worker(
+    config_file: ConfigOption = None,
+    threads: Annotated[int | None, typer.Option(help="Attempts run at once by this process.")] = None,
+    worker_group: Annotated[
+        str | None, typer.Option("--worker-group", help="Take only the tasks of this workerGroup.key.")
     ] = None,
 ) -> None:
+    """A worker alone: runs task attempts from the queue. Run as many as you need, on as many machines."""
+    _components(config_file, frozenset({"worker"}), worker_threads=threads, worker_group=worker_group)
+
+
+@app.command()
+def scheduler(config_file: ConfigOption = None) -> None:
     """The scheduler and the realtime and polling trigger listeners alone (no API, no executor, no worker), on the
     configured store. Several may run at once: each date fires once, each trigger is listened to by one of them."""
-    from choreo.server.config import ConfigInvalid, ServerConfig
-    from choreo.server.serve import run_components
+    _components(config_file, frozenset({"scheduler", "triggers"}))
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    try:
-        config = ServerConfig.load(config_file)
-    except ConfigInvalid as exc:
-        typer.secho(str(exc), fg="red", err=True)
-        raise typer.Exit(2) from None
-    import asyncio
 
-    asyncio.run(run_components(config, frozenset({"scheduler", "triggers"})))
+@app.command()
+def status(
+    config_file: ConfigOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The live components of every process on the configured store, and those whose heartbeat stopped."""
+    import json
+
+    config = _config(config_file)
+    with _store(config_file) as store:
+        components = store.components.list()
+    now = datetime.now(UTC)
+    timeout = timedelta(seconds=config.heartbeat_timeout)
+    if json_output:
+        typer.echo(json.dumps([{**c.to_json(), "alive": now - c.heartbeat <= timeout} for c in components], indent=2))
+        return
+    if not components:
+        typer.echo("no component is running on this store")
+        return
+    for c in components:
+        silent = (now - c.heartbeat).total_seconds()
+        alive = "alive" if now - c.heartbeat <= timeout else "DEAD"
+        group = f" group={c.worker_group}" if c.worker_group else ""
+        threads = f" threads={c.threads}" if c.threads else ""
+        where = f"{c.host}:{c.pid}{group}{threads}"
+        typer.echo(f"{c.kind:10} {alive:5}  {where}  last heartbeat {silent:.1f} s ago  {c.id}")
 
 
 def _store(config_file: Path | None):  # noqa: ANN202 - the Store type would import the store at start

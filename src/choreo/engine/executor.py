@@ -290,6 +290,17 @@ class Executor:
             work.set_state(run, result.state, result.outputs)
             return
         state = result.state
+        if state == State.RESUBMITTED:  # its worker died: this attempt is RESUBMITTED, a new one starts
+            last = run.attempts[-1]
+            attempts = (
+                *run.attempts[:-1],
+                last.model_copy(update={"state": last.state.to(State.RESUBMITTED, work.now)}),
+            )
+            run = work.put(
+                run.model_copy(update={"attempts": attempts, "state": run.state.to(State.RESUBMITTED, work.now)})
+            )
+            work.new_attempt(task, run)
+            return
         policy = work.in_place_retry(task, run)
         if state == State.FAILED and policy is not None and result.retryable:
             at = next_attempt_at(policy, run, work.now)

@@ -63,6 +63,10 @@ def push_event(tx: UnitOfWork, execution_id: str, event: Event, *, at: datetime 
     tx.queue.push(EXECUTION_JOB, event_payload(event), key=execution_id, available_at=at)
 
 
+class _JobTakenBack(Exception):
+    """A worker's job is no longer its own: the transaction reporting its result must not commit."""
+
+
 def log_entry(execution: Execution, task_run_id: str | None, attempt: int, level: str, message: str) -> LogEntry:
     run = execution.find_task_run(task_run_id) if task_run_id else None
     return LogEntry(
@@ -161,10 +165,14 @@ class ExecutorService:
         for execution_id, group in by_execution.items():
             try:
                 self._step(execution_id, group)
+            except _JobTakenBack:
+                log.warning("events of execution %s were handed to another executor meanwhile", execution_id)
             except Exception:  # one broken execution must not stop the others: its jobs come back later
                 log.exception("execution %s could not be advanced", execution_id)
                 self.store.queue.release(
-                    [job.id for job in group], available_at=datetime.now(UTC) + timedelta(seconds=5)
+                    [job.id for job in group],
+                    consumer_id=self.consumer_id,
+                    available_at=datetime.now(UTC) + timedelta(seconds=5),
                 )
 
     def _step(self, execution_id: str, jobs: list[Job]) -> None:
@@ -198,7 +206,9 @@ class ExecutorService:
                 self._ended(tx, new, flow, logs)
             if logs:
                 tx.logs.append(logs)
-            tx.queue.ack([job.id for job in jobs])
+            # Fencing: if this executor was presumed dead and its jobs went to another, nothing here commits.
+            if tx.queue.ack([job.id for job in jobs], consumer_id=self.consumer_id) != len(jobs):
+                raise _JobTakenBack(jobs[0].id)
         for task_run_id in cancels:
             if self.on_cancel is not None:
                 self.on_cancel(task_run_id)
@@ -334,6 +344,8 @@ class WorkerService:
         self._oldest: float | None = None
         self._wakeup: Wakeup | None = None
         self._requeue = False  # set while shutting down: stopped attempts are re-queued, not reported KILLED
+        self._abandoned: set[str] = set()  # task runs stopped because the store is unreachable: nothing to report
+        self._jobs: dict[str, int] = {}  # task run id → the queue job of its running attempt
         worker.on_log = self._on_log  # this service is the worker's log sink: it knows each attempt's execution
 
     def cancel(self, task_run_id: str) -> None:
@@ -351,6 +363,7 @@ class WorkerService:
                 jobs = self.store.queue.claim(TASK_JOB, self.consumer_id, free, group=self.group) if free > 0 else []
                 for job in jobs:
                     payload = TaskJob.from_payload(job.payload)
+                    self._jobs[payload.task_run_id] = job.id
                     self._running[payload.task_run_id] = asyncio.create_task(self._attempt(job, payload))
                 if jobs:
                     await asyncio.sleep(0)
@@ -373,10 +386,25 @@ class WorkerService:
             await asyncio.wait(left, timeout=5)
         self._flush()
 
+    def abandon_all(self) -> list[int]:
+        """The store is unreachable for longer than the liveness timeout: the attempts are being resubmitted
+        elsewhere, so stop them all without reporting anything. The ids of their jobs."""
+        job_ids = [self._jobs[run_id] for run_id in self._running if run_id in self._jobs]
+        self._abandoned.update(self._running)
+        for task in list(self._running.values()):
+            task.cancel()
+        return job_ids
+
     async def _attempt(self, job: Job, payload: TaskJob) -> None:
         try:
             result = await self._run(payload)
         except asyncio.CancelledError:
+            if payload.task_run_id in self._abandoned:
+                self._abandoned.discard(payload.task_run_id)
+                self._running.pop(payload.task_run_id, None)
+                self._jobs.pop(payload.task_run_id, None)
+                self._pending = [entry for entry in self._pending if entry.task_run_id != payload.task_run_id]
+                return
             if self._requeue:
                 self._running.pop(payload.task_run_id, None)
                 self.store.queue.release([job.id], consumer_id=self.consumer_id)
@@ -388,12 +416,23 @@ class WorkerService:
             self._on_log(payload.execution_id, payload.task_run_id, payload.attempt, "ERROR", f"{exc}")
         finally:
             self._running.pop(payload.task_run_id, None)
+            self._jobs.pop(payload.task_run_id, None)
         pending, self._pending, self._oldest = self._pending, [], None
-        with self.store.transaction() as tx:
-            if pending:
-                tx.logs.append(pending)
-            push_event(tx, payload.execution_id, result)
-            tx.queue.ack([job.id], consumer_id=self.consumer_id)
+        try:
+            with self.store.transaction() as tx:
+                if pending:
+                    tx.logs.append(pending)
+                # Fencing: the result counts only while this worker still holds the job. A job taken back (this
+                # worker was presumed dead and the attempt resubmitted) rolls the whole commit back.
+                if tx.queue.ack([job.id], consumer_id=self.consumer_id) != 1:
+                    raise _JobTakenBack(job.id)
+                push_event(tx, payload.execution_id, result)
+        except _JobTakenBack:
+            log.warning(
+                "attempt %d of task run %s was resubmitted meanwhile: its result is dropped",
+                payload.attempt,
+                payload.task_run_id,
+            )
         self._where.pop(payload.task_run_id, None)
         if self._wakeup is not None:
             self._wakeup.set()  # a slot is free

@@ -42,6 +42,13 @@ class ServerConfig:
     grace_period: float = 30.0
     #: Days executions are kept after they end (0: forever).
     retention_days: int = 0
+    #: Seconds between two heartbeats of this process's components (`liveness.interval`).
+    heartbeat_interval: float = 3.0
+    #: A component silent for longer than this is dead: its attempts are resubmitted (`liveness.timeout`,
+    #: `CHOREO_HEARTBEAT_TIMEOUT`).
+    heartbeat_timeout: float = 30.0
+    #: The worker group of this process's workers (`--worker-group`, `worker.group`); None: the default group.
+    worker_group: str | None = None
 
     @property
     def database(self) -> str:
@@ -85,6 +92,7 @@ def _from_file(config: ServerConfig, path: Path) -> ServerConfig:
         "auth",
         "server",
         "retention",
+        "liveness",
     }
     unknown = sorted(set(section) - known)
     if unknown:
@@ -106,7 +114,14 @@ def _from_file(config: ServerConfig, path: Path) -> ServerConfig:
         storage = section["storage"]
         values["storage_path"] = Path(storage.get("path") if isinstance(storage, dict) else storage).expanduser()
     if "worker" in section:
-        values["worker_threads"] = _int(path, "worker.threads", (section["worker"] or {}).get("threads", 8))
+        worker = section["worker"] or {}
+        values["worker_threads"] = _int(path, "worker.threads", worker.get("threads", 8))
+        if worker.get("group"):
+            values["worker_group"] = str(worker["group"])
+    if "liveness" in section:
+        liveness = section["liveness"] or {}
+        values["heartbeat_interval"] = _seconds(path, "liveness.interval", liveness.get("interval", 3.0))
+        values["heartbeat_timeout"] = _seconds(path, "liveness.timeout", liveness.get("timeout", 30.0))
     if "flowPath" in section:
         values["flow_path"] = Path(section["flowPath"]).expanduser()
     if "retention" in section:
@@ -130,6 +145,10 @@ def _from_env(config: ServerConfig, env: Any) -> ServerConfig:
         values["storage_path"] = Path(env["CHOREO_STORAGE_PATH"])
     if env.get("CHOREO_WORKER_THREADS"):
         values["worker_threads"] = _int(None, "CHOREO_WORKER_THREADS", env["CHOREO_WORKER_THREADS"])
+    if env.get("CHOREO_HEARTBEAT_INTERVAL"):
+        values["heartbeat_interval"] = _seconds(None, "CHOREO_HEARTBEAT_INTERVAL", env["CHOREO_HEARTBEAT_INTERVAL"])
+    if env.get("CHOREO_HEARTBEAT_TIMEOUT"):
+        values["heartbeat_timeout"] = _seconds(None, "CHOREO_HEARTBEAT_TIMEOUT", env["CHOREO_HEARTBEAT_TIMEOUT"])
     username, password = env.get("CHOREO_BASIC_AUTH_USERNAME"), env.get("CHOREO_BASIC_AUTH_PASSWORD")
     if username or password:
         if not (username and password):
@@ -144,3 +163,14 @@ def _int(path: Path | None, name: str, value: Any) -> int:
     except (TypeError, ValueError):
         where = f"{path}: " if path else ""
         raise ConfigInvalid(f"{where}{name}: expected a whole number, got {value!r}") from None
+
+
+def _seconds(path: Path | None, name: str, value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if seconds <= 0:
+        where = f"{path}: " if path else ""
+        raise ConfigInvalid(f"{where}{name}: expected a positive number of seconds, got {value!r}")
+    return seconds

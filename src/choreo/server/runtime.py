@@ -15,6 +15,7 @@ from choreo.engine.context import secrets_from_env
 from choreo.engine.control import ExecutionControl
 from choreo.engine.executor import Executor
 from choreo.engine.flow_triggers import FlowTriggers
+from choreo.engine.liveness import Liveness, LivenessSettings, describe
 from choreo.engine.persistence import StoreKeyValues, StoreLogReader
 from choreo.engine.scheduler import SchedulerService
 from choreo.engine.services import ExecutorService, WorkerService
@@ -67,6 +68,7 @@ class Runtime:
             self.executor.tasks_of,
             consumer_id=consumer_id("worker"),
             threads=config.worker_threads,
+            group=config.worker_group,
             on_logs=self.live.logs,
         )
         self.worker.logs = StoreLogReader(self.store, flush=self.worker_service._flush)
@@ -96,6 +98,7 @@ class Runtime:
         self.scheduler = SchedulerService(
             self.store, self.flows, self.control, self.app.expressions, owner=consumer_id("scheduler")
         )
+        self.webserver_id = consumer_id("webserver")
         self.flow_directory = FlowDirectory(self.app, self.store, config.flow_path) if config.flow_path else None
 
     def recover(self) -> int:
@@ -104,10 +107,35 @@ class Runtime:
         self.store.triggers.unlock_all()
         return self.store.queue.reclaim_stale(timedelta(0))
 
-    async def run(self, stop: asyncio.Event, components: frozenset[str] = COMPONENTS) -> None:
+    def liveness(self, components: frozenset[str], *, webserver: bool = False) -> Liveness:
+        """Heartbeats of the components this process runs; a worker that loses the store stops its attempts."""
+        ids = {
+            "executor": self.executor_service.consumer_id,
+            "worker": self.worker_service.consumer_id,
+            "scheduler": self.scheduler.owner,
+            "triggers": self.trigger_runner.owner,
+        }
+        described = [
+            describe(
+                ids[name],
+                name,
+                worker_group=self.config.worker_group if name == "worker" else None,
+                threads=self.config.worker_threads if name == "worker" else None,
+            )
+            for name in sorted(components)
+        ]
+        if webserver:
+            described.append(describe(self.webserver_id, "webserver"))
+        settings = LivenessSettings(self.config.heartbeat_interval, self.config.heartbeat_timeout)
+        on_lost = self.worker_service.abandon_all if "worker" in components else None
+        return Liveness(self.store, described, settings, on_store_lost=on_lost)
+
+    async def run(
+        self, stop: asyncio.Event, components: frozenset[str] = COMPONENTS, *, webserver: bool = False
+    ) -> None:
         """Run `components` (executor, worker, scheduler, triggers: the realtime listeners) until `stop` is set."""
-        if components == COMPONENTS:
-            self.recover()  # alone on its store: what a dead process had claimed is free again
+        if components == COMPONENTS and self.store.backend == "sqlite":
+            self.recover()  # alone on its embedded store: what a dead process had claimed is free again
         if self.flow_directory is not None:
             self.flow_directory.sync()
         services = {
@@ -117,6 +145,8 @@ class Runtime:
             "triggers": self.trigger_runner.run,
         }
         tasks = [asyncio.create_task(services[name](stop), name=name) for name in sorted(components)]
+        liveness_stop = asyncio.Event()  # beats until the workers have drained, so they are not declared dead
+        liveness = asyncio.create_task(self.liveness(components, webserver=webserver).run(liveness_stop))
         if self.flow_directory is not None:
             tasks.append(asyncio.create_task(self.flow_directory.watch(stop), name="flow-directory"))
         if self.config.retention_days > 0:
@@ -124,10 +154,13 @@ class Runtime:
         try:
             await stop.wait()
         finally:
-            await self.worker_service.drain(self.config.grace_period)
+            if "worker" in components:
+                await self.worker_service.drain(self.config.grace_period)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            liveness_stop.set()
+            await liveness
 
     async def _purge_old_executions(self, stop: asyncio.Event) -> None:
         """Every hour: delete ended executions (with their logs, metrics and files) older than the retention."""

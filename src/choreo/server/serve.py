@@ -13,7 +13,7 @@ import uvicorn
 
 from choreo.server.config import ServerConfig
 from choreo.server.gc_tuning import tune_gc
-from choreo.server.runtime import Runtime
+from choreo.server.runtime import COMPONENTS, Runtime
 
 log = logging.getLogger("choreo.server")
 
@@ -35,7 +35,11 @@ def effective_host(config: ServerConfig) -> str:
     return "127.0.0.1"
 
 
-async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None) -> None:
+async def serve(
+    config: ServerConfig, *, ready: asyncio.Event | None = None, components: frozenset[str] | None = None
+) -> None:
+    """The API and UI, with `components` (all of them by default: `server local` / `standalone`; none for
+    `server webserver`)."""
     from choreo.api.access_log import AccessLog
     from choreo.api.app import create_app
 
@@ -54,7 +58,9 @@ async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None) -> 
     else:
         log.warning("the API is OPEN (no authentication configured): anyone on this machine can use it")
     stop = asyncio.Event()
-    components = asyncio.create_task(rt.run(stop), name="runtime")
+    running = asyncio.create_task(
+        rt.run(stop, COMPONENTS if components is None else components, webserver=True), name="runtime"
+    )
     try:
         serving = asyncio.create_task(server.serve(), name="api")
         while not server.started and not serving.done():
@@ -66,7 +72,7 @@ async def serve(config: ServerConfig, *, ready: asyncio.Event | None = None) -> 
         await serving
     finally:
         stop.set()
-        await components
+        await running
         rt.close()
 
 

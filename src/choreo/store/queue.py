@@ -160,6 +160,14 @@ class QueueRepository(Repository):
         stmt = update(table).where(table.c.claimed_by.is_not(None), table.c.claimed_at < cutoff)
         return self._unclaim(stmt.values(claimed_by=None, claimed_at=None))
 
+    def claimed_by(self, consumer_id: str, kind: str | None = None) -> list[Job]:
+        """The jobs `consumer_id` holds (of `kind`)."""
+        stmt = select(table).where(table.c.claimed_by == consumer_id).order_by(table.c.id)
+        if kind is not None:
+            stmt = stmt.where(table.c.kind == kind)
+        with self._scope.read() as unit:
+            return [_row_to_job(row) for row in unit.conn.execute(stmt)]
+
     def reclaim_consumer(self, consumer_id: str) -> int:
         """Put back every job held by one consumer (known to be gone)."""
         stmt = update(table).where(table.c.claimed_by == consumer_id)

@@ -31,7 +31,7 @@ NAMING_CONVENTION = {
 }
 
 #: The latest migration (src/choreo/store/migrations/versions); a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -146,6 +146,22 @@ api_tokens = Table(
     Column("expires_at", UTCDateTime, nullable=True),
     Column("last_used", UTCDateTime, nullable=True),
 )
+
+#: The live processes' components (executor, worker, scheduler, triggers, webserver) and their last heartbeat: a
+#: component whose heartbeat is older than the timeout is dead, and what it held is given to the others.
+components = Table(
+    "components",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("host", String, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("worker_group", String, nullable=True),
+    Column("threads", Integer, nullable=True),
+    Column("started", UTCDateTime, nullable=False),
+    Column("heartbeat", UTCDateTime, nullable=False),
+)
+Index("ix_components_heartbeat", components.c.heartbeat)
 
 kv = Table(
     "kv",

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from choreo.store._base import AutoScope, Context, Scope, TransactionScope, Unit
+from choreo.store.components import ComponentRepository
 from choreo.store.dialects import WRITE_OPTION, dialect_for
 from choreo.store.executions import ExecutionRepository
 from choreo.store.flows import FlowRepository
@@ -67,6 +68,10 @@ class Repositories:
     @cached_property
     def tokens(self) -> TokenRepository:
         return TokenRepository(self._context, self._scope)
+
+    @cached_property
+    def components(self) -> ComponentRepository:
+        return ComponentRepository(self._context, self._scope)
 
 
 class UnitOfWork(Repositories):

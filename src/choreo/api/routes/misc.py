@@ -300,6 +300,15 @@ def duration_statistics(
     }
 
 
+@_tenant.get("/cluster/components")
+def components(rt: Runtime = Depends(runtime)) -> list[dict[str, Any]]:
+    """Choreo's addition: every component of every process on this store (executors, workers, schedulers,
+    trigger listeners, webservers), with its last heartbeat and whether it is alive (`choreo server status`)."""
+    now = datetime.now(UTC)
+    timeout = timedelta(seconds=rt.config.heartbeat_timeout)
+    return [{**c.to_json(), "alive": now - c.heartbeat <= timeout} for c in rt.store.components.list()]
+
+
 class TokenRequest(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 

@@ -1,0 +1,88 @@
+"""Liveness on the real store: a worker whose heartbeat stopped has its attempt resubmitted (a new attempt, the old
+one RESUBMITTED, a log line saying why), and a worker whose job was taken back commits nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from choreo.engine.jobs import EXECUTION_JOB, TASK_JOB, TaskJob
+from choreo.engine.liveness import describe
+from choreo.model.state import State
+from choreo.server.config import ServerConfig
+from choreo.server.deploy import save_flow
+from choreo.server.runtime import Runtime
+from runtime_support import ENGINE, run_until
+
+FLOW = """id: slow
+namespace: faults
+tasks:
+  - id: work
+    type: io.kestra.plugin.core.debug.Return
+    format: done
+"""
+
+
+@pytest.fixture
+def rt(tmp_path):
+    runtime = Runtime(ServerConfig(home=tmp_path, heartbeat_interval=0.1, heartbeat_timeout=1.0))
+    save_flow(runtime.app, runtime.store, FLOW)
+    yield runtime
+    runtime.close()
+
+
+def dispatched_task_job(rt: Runtime) -> None:
+    """Start an execution and let the executor hand its task to the queue (no worker runs)."""
+    execution = rt.control.create(rt.flows.get("faults", "slow"), {})
+    jobs = rt.store.queue.claim(EXECUTION_JOB, rt.executor_service.consumer_id, 10)
+    rt.executor_service.process(jobs)
+    assert rt.store.queue.count(TASK_JOB) == 1
+    return execution.id
+
+
+def test_a_dead_workers_attempt_is_resubmitted(rt):
+    execution_id = dispatched_task_job(rt)
+    (job,) = rt.store.queue.claim(TASK_JOB, "gone-worker", 1)
+    long_ago = datetime.now(UTC) - timedelta(seconds=10)
+    dead = describe("gone-worker", "worker")
+    rt.store.components.beat([dead], now=long_ago)
+    assert [c.id for c in rt.store.components.stale(timedelta(seconds=1))] == ["gone-worker"]
+
+    reaped = rt.liveness(frozenset({"executor"})).reap()
+
+    assert reaped == ["gone-worker"]
+    assert rt.store.components.list() == []
+    assert rt.store.queue.claimed_by("gone-worker") == []
+    run_until(rt, lambda: rt.store.executions.get(execution_id).state.current.is_terminal, components=ENGINE)
+    execution = rt.store.executions.get(execution_id)
+    assert execution.state.current == State.SUCCESS
+    (run,) = execution.task_run_list
+    assert [attempt.state.current for attempt in run.attempts] == [State.RESUBMITTED, State.SUCCESS]
+    assert State.RESUBMITTED in [history.state for history in run.state.histories]
+    messages = [entry.message for entry in rt.store.logs.search(execution_id=execution_id).items]
+    assert any("gone-worker" in m and "resubmitted" in m for m in messages), messages
+
+
+def test_a_live_component_is_not_reaped_and_a_reap_happens_once(rt):
+    rt.store.components.beat([describe("alive-worker", "worker")])
+    dead = describe("dead-executor", "executor")
+    rt.store.components.beat([dead], now=datetime.now(UTC) - timedelta(seconds=10))
+    first, second = rt.liveness(frozenset({"executor"})), rt.liveness(frozenset({"worker"}))
+    assert first.reap() == ["dead-executor"]
+    assert second.reap() == []
+    assert [c.id for c in rt.store.components.list()] == ["alive-worker"]
+
+
+def test_a_worker_whose_job_was_taken_back_commits_nothing(rt):
+    execution_id = dispatched_task_job(rt)
+    worker = rt.worker_service
+    (job,) = rt.store.queue.claim(TASK_JOB, worker.consumer_id, 1)
+    payload = TaskJob.from_payload(job.payload)
+    rt.store.queue.release([job.id])  # presumed dead: the job went back to the queue…
+    (again,) = rt.store.queue.claim(TASK_JOB, "another-worker", 1)  # …and another worker took it
+    asyncio.run(worker._attempt(job, payload))  # the first worker finishes anyway
+    assert rt.store.queue.count(EXECUTION_JOB) == 0  # no result was reported
+    assert rt.store.queue.claimed_by("another-worker")[0].id == again.id
+    assert rt.store.executions.get(execution_id).task_run_list[0].state.current == State.RUNNING
