@@ -86,3 +86,50 @@ def test_a_worker_whose_job_was_taken_back_commits_nothing(rt):
     assert rt.store.queue.count(EXECUTION_JOB) == 0  # no result was reported
     assert rt.store.queue.claimed_by("another-worker")[0].id == again.id
     assert rt.store.executions.get(execution_id).task_run_list[0].state.current == State.RUNNING
+
+
+GROUP_FLOW = """id: gpu
+namespace: faults
+tasks:
+  - id: train
+    type: io.kestra.plugin.core.debug.Return
+    format: trained
+    workerGroup:
+      key: gpu
+      fallback: {fallback}
+"""
+
+
+@pytest.mark.parametrize(("fallback", "expected"), [("FAIL", State.FAILED), ("CANCEL", State.CANCELLED)])
+def test_worker_group_fallback_when_no_worker_of_the_group_is_alive(tmp_path, fallback, expected):
+    from choreo.app import Choreo, Settings
+
+    app = Choreo(Settings(worker_groups=frozenset({"gpu"})))
+    rt = Runtime(ServerConfig(home=tmp_path, heartbeat_timeout=1.0), app=app)
+    try:
+        save_flow(rt.app, rt.store, GROUP_FLOW.format(fallback=fallback))
+        execution = rt.control.create(rt.flows.get("faults", "gpu"), {})
+        run_until(rt, lambda: rt.store.executions.get(execution.id).state.current.is_terminal, components=ENGINE)
+        ended = rt.store.executions.get(execution.id)
+        assert ended.task_run_list[0].state.current == expected
+        assert rt.store.queue.count(TASK_JOB) == 0  # never queued for a worker that is not there
+        messages = [entry.message for entry in rt.store.logs.search(execution_id=execution.id).items]
+        assert any("no worker of group 'gpu' is alive" in m for m in messages), messages
+    finally:
+        rt.close()
+
+
+def test_worker_group_wait_queues_the_task_for_the_group(tmp_path):
+    from choreo.app import Choreo, Settings
+
+    app = Choreo(Settings(worker_groups=frozenset({"gpu"})))
+    rt = Runtime(ServerConfig(home=tmp_path), app=app)
+    try:
+        save_flow(rt.app, rt.store, GROUP_FLOW.format(fallback="WAIT"))
+        execution = rt.control.create(rt.flows.get("faults", "gpu"), {})
+        run_until(rt, lambda: rt.store.queue.count(TASK_JOB) == 1, components=ENGINE, timeout=5)
+        assert rt.store.executions.get(execution.id).state.current == State.RUNNING  # the default worker left it
+        (job,) = rt.store.queue.claim(TASK_JOB, "gpu-worker", 1, group="gpu")
+        assert TaskJob.from_payload(job.payload).task_id == "train"
+    finally:
+        rt.close()

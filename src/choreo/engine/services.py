@@ -43,6 +43,7 @@ from choreo.errors import ChoreoError
 from choreo.model.execution import Execution
 from choreo.model.flow import Flow
 from choreo.model.state import State
+from choreo.model.task import WorkerGroupFallback
 from choreo.storage import LocalStorage
 from choreo.store import LogEntry, Store
 from choreo.store.records import Job
@@ -125,6 +126,7 @@ class ExecutorService:
         on_ended: Callable[[Execution], None] | None = None,
         on_logs: Callable[[list[LogEntry]], None] | None = None,
         flow_triggers: Any = None,
+        worker_group_alive: Callable[[str], bool] | None = None,
     ) -> None:
         self.store = store
         self.executor = executor
@@ -137,6 +139,8 @@ class ExecutorService:
         self.on_cancel = on_cancel
         self.on_ended = on_ended
         self.on_logs = on_logs
+        # Whether a worker of a group is alive (a task's workerGroup.fallback FAIL / CANCEL acts when none is).
+        self.worker_group_alive = worker_group_alive
 
     async def run(self, stop: asyncio.Event, *, poll: float = 5.0) -> None:
         """Process events until `stop` is set. `poll` bounds the wait when a wake-up is lost (another process)."""
@@ -237,7 +241,16 @@ class ExecutorService:
     ) -> None:
         if isinstance(command, RunTask):
             job = TaskJob.of(command, execution.namespace, execution.flow_id, execution.flow_revision, execution.id)
-            group = command.task.worker_group.key if command.task.worker_group is not None else None
+            worker_group = command.task.worker_group
+            if worker_group is not None and worker_group.fallback != WorkerGroupFallback.WAIT:
+                alive = self.worker_group_alive is None or self.worker_group_alive(worker_group.key)
+                if not alive:
+                    state = State.FAILED if worker_group.fallback == WorkerGroupFallback.FAIL else State.CANCELLED
+                    message = f"no worker of group '{worker_group.key}' is alive: the task run is {state.value}"
+                    logs.append(log_entry(execution, command.task_run_id, command.attempt, "ERROR", message))
+                    push_event(tx, execution.id, TaskResult(command.task_run_id, state, retryable=False))
+                    return
+            group = worker_group.key if worker_group is not None else None
             tx.queue.push(TASK_JOB, job.payload(), key=execution.id, group=group)
         elif isinstance(command, WakeAt):
             push_event(tx, execution.id, Wake(command.task_run_id), at=command.at)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -83,6 +84,7 @@ class Runtime:
             on_ended=lambda execution: self.worker.release(execution.id),
             on_logs=self.live.logs,
             flow_triggers=FlowTriggers(self.store, self.flows, self.app.expressions),
+            worker_group_alive=self._worker_group_alive,
         )
         self.control = ExecutionControl(self.store, self.flows, self.storage)
         self.trigger_runner = TriggerRunner(
@@ -99,7 +101,19 @@ class Runtime:
             self.store, self.flows, self.control, self.app.expressions, owner=consumer_id("scheduler")
         )
         self.webserver_id = consumer_id("webserver")
+        self._live_groups: set[str] = set()
+        self._groups_read_at = -1e9
         self.flow_directory = FlowDirectory(self.app, self.store, config.flow_path) if config.flow_path else None
+
+    def _worker_group_alive(self, group: str) -> bool:
+        """A worker of `group` has a fresh heartbeat (read at most once a second: dispatching stays cheap)."""
+        now = time.monotonic()
+        if now - self._groups_read_at > 1.0:
+            timeout = timedelta(seconds=self.config.heartbeat_timeout)
+            live = self.store.components.live(timeout)
+            self._live_groups = {c.worker_group for c in live if c.kind == "worker" and c.worker_group}
+            self._groups_read_at = now
+        return group in self._live_groups
 
     def recover(self) -> int:
         """What a process that is gone held is free again: its queue jobs, its trigger leases (one server per
