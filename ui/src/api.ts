@@ -50,6 +50,9 @@ export function qs(params: Record<string, unknown>): string {
 
 export async function request(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
+  // Tells the server not to send a Basic challenge on 401 (the browser would show its own prompt): the app's
+  // login page asks instead.
+  headers.set("X-Requested-With", "XMLHttpRequest");
   const auth = authHeader();
   if (auth && !headers.has("Authorization")) headers.set("Authorization", auth);
   const response = await fetch(url(path), { ...init, headers });
@@ -98,23 +101,46 @@ export interface ServerEvent {
 export async function followEvents(path: string, onEvent: (event: ServerEvent) => void, signal: AbortSignal) {
   const response = await request(path, { signal, headers: { Accept: "text/event-stream" } });
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
+  const parser = new EventParser(onEvent);
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
-      let event = "message";
-      const data: string[] = [];
-      for (const line of block.split(/\r?\n/)) {
-        if (line.startsWith("event:")) event = line.slice(6).trim();
-        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-      }
-      if (data.length) onEvent({ event, data: data.join("\n") });
+    parser.push(value);
+  }
+}
+
+/**
+ * Splits a text stream (given in arbitrary chunks) into server-sent events, in time linear in the stream's size (a
+ * log stream of 100k lines comes in chunks of hundreds of events).
+ */
+export class EventParser {
+  private buffer = "";
+  private carriageReturn = false;
+
+  constructor(private readonly onEvent: (event: ServerEvent) => void) {}
+
+  push(chunk: string): void {
+    // Line ends become "\n"; a "\r" ending a chunk may be the first half of a "\r\n" split across two chunks.
+    let text = (this.carriageReturn && chunk.startsWith("\n") ? chunk.slice(1) : chunk).replace(/\r\n?/g, "\n");
+    this.carriageReturn = chunk.endsWith("\r");
+    this.buffer += text;
+    text = this.buffer;
+    let start = 0;
+    for (let end = text.indexOf("\n\n", start); end >= 0; end = text.indexOf("\n\n", start)) {
+      this.dispatch(text.slice(start, end));
+      start = end + 2;
     }
+    this.buffer = text.slice(start);
+  }
+
+  private dispatch(block: string): void {
+    let event = "message";
+    const data: string[] = [];
+    for (const line of block.split("\n")) {
+      if (line.startsWith("event:")) event = line.slice(6).trim();
+      else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+    }
+    if (data.length) this.onEvent({ event, data: data.join("\n") });
   }
 }
 

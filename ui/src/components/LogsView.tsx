@@ -154,6 +154,7 @@ function useExecutionLogs(executionId: string, minLevel: LogLevel, live: boolean
       all = all.concat(pending);
       pending = [];
       setLines(all);
+      setLoading(false); // whichever of the read and the stream brings lines first shows them
     };
     const add = (line: LogEntry) => {
       const key = logKey(line);

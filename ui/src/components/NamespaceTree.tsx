@@ -107,7 +107,12 @@ export default function NamespaceTree({ selected, onSelect, namespaces }: Props)
     <nav className="namespace-tree" aria-label="Namespaces" data-testid="namespace-tree">
       <div className={`ns-row${selected === null ? " selected" : ""}`}>
         <span className="ns-toggle" aria-hidden />
-        <button type="button" className="ns-name" onClick={() => onSelect(null)} aria-current={selected === null ? "true" : undefined}>
+        <button
+          type="button"
+          className="ns-name"
+          onClick={() => onSelect(null)}
+          aria-current={selected === null ? "true" : undefined}
+        >
           All namespaces
         </button>
       </div>

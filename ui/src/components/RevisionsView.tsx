@@ -43,7 +43,11 @@ export default function RevisionsView({ namespace, flowId, onRestored }: Props) 
 
   const restore = useMutation({
     mutationFn: (revision: Revision) =>
-      apiYaml<Flow>(`/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(flowId)}`, "PUT", revision.source ?? ""),
+      apiYaml<Flow>(
+        `/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(flowId)}`,
+        "PUT",
+        revision.source ?? "",
+      ),
     onSuccess: (flow) => {
       setConfirming(null);
       queryClient.invalidateQueries({ queryKey: ["flows"] });
@@ -132,8 +136,8 @@ export default function RevisionsView({ namespace, flowId, onRestored }: Props) 
           <div className="dialog" role="dialog" aria-label="Restore revision">
             <h2>Restore revision {confirming.revision}?</h2>
             <p>
-              Its source becomes the flow's new revision ({latest.revision + 1}); the current revision stays in the
-              history.
+              Its source becomes the flow's new revision ({latest.revision + 1}
+              ); the current revision stays in the history.
             </p>
             <div className="dialog-actions">
               <button type="button" onClick={() => setConfirming(null)}>

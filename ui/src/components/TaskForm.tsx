@@ -16,6 +16,7 @@ export interface JsonSchema {
   description?: string;
   title?: string;
   pattern?: string;
+  format?: string;
   default?: unknown;
   examples?: unknown[];
   properties?: Record<string, JsonSchema>;
@@ -67,7 +68,10 @@ function resolve(schema: JsonSchema, definitions: Record<string, JsonSchema>): J
     const name = current.$ref.replace(/^#\/(definitions|\$defs)\//, "");
     const target = definitions[name];
     if (!target) break;
-    current = { ...target, description: current.description ?? target.description };
+    current = {
+      ...target,
+      description: current.description ?? target.description,
+    };
   }
   return current;
 }
@@ -94,7 +98,10 @@ export function fieldKind(name: string, schema: JsonSchema, definitions: Record<
     const number = kinds.find((k) => k.kind === "number");
     if (number) return number;
     if (kinds.length > 0 && kinds.every((k) => k.kind === "enum")) {
-      return { kind: "enum", options: kinds.flatMap((k) => (k.kind === "enum" ? k.options : [])) };
+      return {
+        kind: "enum",
+        options: kinds.flatMap((k) => (k.kind === "enum" ? k.options : [])),
+      };
     }
     return { kind: "yaml" };
   }
@@ -134,7 +141,8 @@ export function fieldsOf(doc: PluginDoc): FieldSpec[] {
         kind: fieldKind(name, property, definitions),
         required: required.has(name),
         description: property.description,
-        placeholder: example === undefined ? undefined : typeof example === "string" ? example : JSON.stringify(example),
+        placeholder:
+          example === undefined ? undefined : typeof example === "string" ? example : JSON.stringify(example),
       };
     });
   return [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)];
@@ -203,11 +211,7 @@ function valueOf(kind: FieldKind, text: string): unknown {
  * The properties the form sets. With `initial` (editing), only the fields whose text changed are returned, so a
  * property the user did not touch is left as it is written in the source; an emptied field removes its property.
  */
-export function fromFormText(
-  fields: FieldSpec[],
-  text: FormText,
-  initialValues?: Record<string, unknown>,
-): FormResult {
+export function fromFormText(fields: FieldSpec[], text: FormText, initialValues?: Record<string, unknown>): FormResult {
   const props: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   const initialText = initialValues ? toFormText(fields, initialValues) : undefined;
@@ -227,6 +231,25 @@ export function fromFormText(
 }
 
 export const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+
+/** Properties every task (or trigger) has: shown folded, after the ones particular to the type. */
+export const COMMON_PROPERTIES = new Set([
+  "description",
+  "retry",
+  "timeout",
+  "disabled",
+  "workerGroup",
+  "logLevel",
+  "logToFile",
+  "allowFailure",
+  "allowWarning",
+  "runIf",
+  "taskCache",
+  "conditions",
+  "stopAfter",
+  "minLogLevel",
+  "failOnTriggerError",
+]);
 
 // -- the form -----------------------------------------------------------------------------------------------------
 
@@ -259,7 +282,11 @@ export default function TaskForm({ kind, initial, existingIds, onSubmit, onCance
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [idError, setIdError] = useState<string | null>(null);
 
-  const plugins = useQuery({ queryKey: ["plugins"], queryFn: () => api<PluginPackage[]>("/plugins"), staleTime: Infinity });
+  const plugins = useQuery({
+    queryKey: ["plugins"],
+    queryFn: () => api<PluginPackage[]>("/plugins"),
+    staleTime: Infinity,
+  });
   const doc = usePluginDoc(type || undefined);
   const fields = useMemo(() => (doc.data ? fieldsOf(doc.data) : []), [doc.data]);
   const initialText = useMemo(() => toFormText(fields, initial ?? {}), [fields, initial]);
@@ -295,7 +322,8 @@ export default function TaskForm({ kind, initial, existingIds, onSubmit, onCance
   };
 
   const required = fields.filter((f) => f.required);
-  const optional = fields.filter((f) => !f.required);
+  const specific = fields.filter((f) => !f.required && !COMMON_PROPERTIES.has(f.name));
+  const common = fields.filter((f) => !f.required && COMMON_PROPERTIES.has(f.name));
   const title = `${editing ? "Edit" : "Add"} ${kind}${editing ? ` ${initial.id}` : ""}`;
   const summary = doc.data?.markdown ? firstParagraph(doc.data.markdown) : "";
 
@@ -349,20 +377,52 @@ export default function TaskForm({ kind, initial, existingIds, onSubmit, onCance
           <span>
             id <span className="required">*</span>
           </span>
-          <input value={id} onChange={(e) => setId(e.target.value)} required data-testid="task-form-id" autoFocus={!editing} />
+          <input
+            value={id}
+            onChange={(e) => setId(e.target.value)}
+            required
+            data-testid="task-form-id"
+            autoFocus={!editing}
+          />
           {idError && <span className="field-error">{idError}</span>}
         </label>
 
         {type && doc.isLoading && <div className="loading">Loading the properties of {type}…</div>}
         <ErrorBox error={doc.error} />
         {required.map((field) => (
-          <Field key={field.name} field={field} value={values[field.name] ?? ""} initial={initial} error={fieldErrors[field.name]} onChange={setField} />
+          <Field
+            key={field.name}
+            field={field}
+            value={values[field.name] ?? ""}
+            initial={initial}
+            error={fieldErrors[field.name]}
+            onChange={setField}
+          />
         ))}
-        {optional.length > 0 && (
-          <details className="task-form-optional" open={editing && optional.some((f) => values[f.name])}>
-            <summary>Optional properties ({optional.length})</summary>
-            {optional.map((field) => (
-              <Field key={field.name} field={field} value={values[field.name] ?? ""} initial={initial} error={fieldErrors[field.name]} onChange={setField} />
+        {specific.map((field) => (
+          <Field
+            key={field.name}
+            field={field}
+            value={values[field.name] ?? ""}
+            initial={initial}
+            error={fieldErrors[field.name]}
+            onChange={setField}
+          />
+        ))}
+        {common.length > 0 && (
+          <details className="task-form-optional" open={common.some((f) => initialText[f.name] || fieldErrors[f.name])}>
+            <summary>
+              Common {kind} properties ({common.length})
+            </summary>
+            {common.map((field) => (
+              <Field
+                key={field.name}
+                field={field}
+                value={values[field.name] ?? ""}
+                initial={initial}
+                error={fieldErrors[field.name]}
+                onChange={setField}
+              />
             ))}
           </details>
         )}

@@ -89,7 +89,6 @@ export default function YamlEditor({ value, onChange, modelName, markers, onSave
       editorRef.current = null;
     };
     // The editor is created once per flow; the value is synchronized by the effect below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [modelName]);
 
   useEffect(() => {
@@ -108,7 +107,11 @@ export default function YamlEditor({ value, onChange, modelName, markers, onSave
   useEffect(() => {
     const model = editorRef.current?.getModel();
     if (!model) return;
-    monaco.editor.setModelMarkers(model, "choreo", (markers ?? []).map((marker) => toMarker(model, marker)));
+    monaco.editor.setModelMarkers(
+      model,
+      "choreo",
+      (markers ?? []).map((marker) => toMarker(model, marker)),
+    );
   }, [markers, modelName]);
 
   useImperativeHandle(ref, () => ({

@@ -14,14 +14,26 @@ import {
 import type { ElkNode } from "elkjs/lib/elk.bundled.js";
 
 const H = "io.kestra.core.models.hierarchies.";
-const task = (uid: string, type = "io.kestra.plugin.core.log.Log", branchType?: string) => ({
+const task = (
+  uid: string,
+  type = "io.kestra.plugin.core.log.Log",
+  branchType?: string,
+) => ({
   uid,
   type: H + "GraphTask",
   task: { id: uid.split(".").pop()!, type },
   ...(branchType ? { branchType } : {}),
 });
-const joint = (uid: string, kind = "GraphClusterEnd") => ({ uid, type: H + kind });
-const edge = (source: string, target: string, relationType = "SEQUENTIAL", value?: string) => ({
+const joint = (uid: string, kind = "GraphClusterEnd") => ({
+  uid,
+  type: H + kind,
+});
+const edge = (
+  source: string,
+  target: string,
+  relationType = "SEQUENTIAL",
+  value?: string,
+) => ({
   source,
   target,
   relation: value ? { relationType, value } : { relationType },
@@ -31,7 +43,11 @@ const edge = (source: string, target: string, relationType = "SEQUENTIAL", value
 const NESTED: FlowGraph = {
   nodes: [
     joint("root.start", "GraphClusterRoot"),
-    { uid: "root.Triggers.daily", type: H + "GraphTrigger", trigger: { id: "daily", type: "io.kestra.plugin.core.trigger.Schedule" } },
+    {
+      uid: "root.Triggers.daily",
+      type: H + "GraphTrigger",
+      trigger: { id: "daily", type: "io.kestra.plugin.core.trigger.Schedule" },
+    },
     task("show"),
     task("wrap", "io.kestra.plugin.core.flow.Sequential"),
     task("wrap.par", "io.kestra.plugin.core.flow.Parallel"),
@@ -58,15 +74,30 @@ const NESTED: FlowGraph = {
   ],
   clusters: [
     {
-      cluster: { uid: "cluster_wrap.par", type: H + "GraphCluster", task: { id: "par", type: "io.kestra.plugin.core.flow.Parallel" } },
+      cluster: {
+        uid: "cluster_wrap.par",
+        type: H + "GraphCluster",
+        task: { id: "par", type: "io.kestra.plugin.core.flow.Parallel" },
+      },
       nodes: ["wrap.par", "wrap.par.p1", "wrap.par.p2", "cluster_wrap.par.end"],
       parents: ["cluster_wrap"],
       start: "wrap.par",
       end: "cluster_wrap.par.end",
     },
     {
-      cluster: { uid: "cluster_wrap", type: H + "GraphCluster", task: { id: "wrap", type: "io.kestra.plugin.core.flow.Sequential" } },
-      nodes: ["wrap", "wrap.par", "wrap.par.p1", "wrap.par.p2", "cluster_wrap.par.end", "cluster_wrap.end"],
+      cluster: {
+        uid: "cluster_wrap",
+        type: H + "GraphCluster",
+        task: { id: "wrap", type: "io.kestra.plugin.core.flow.Sequential" },
+      },
+      nodes: [
+        "wrap",
+        "wrap.par",
+        "wrap.par.p1",
+        "wrap.par.p2",
+        "cluster_wrap.par.end",
+        "cluster_wrap.end",
+      ],
       parents: [],
       start: "wrap",
       end: "cluster_wrap.end",
@@ -74,9 +105,12 @@ const NESTED: FlowGraph = {
   ],
 };
 
-const childIds = (node: ElkNode | undefined) => (node?.children ?? []).map((c) => c.id);
+const childIds = (node: ElkNode | undefined) =>
+  (node?.children ?? []).map((c) => c.id);
 const find = (node: ElkNode, id: string): ElkNode | undefined =>
-  node.id === id ? node : (node.children ?? []).map((c) => find(c, id)).find(Boolean);
+  node.id === id
+    ? node
+    : (node.children ?? []).map((c) => find(c, id)).find(Boolean);
 
 describe("names and kinds", () => {
   it("shortens a type to its class name", () => {
@@ -122,7 +156,11 @@ describe("hierarchy", () => {
       "fin",
       "root.end",
     ]);
-    expect(childIds(find(elk, "cluster_wrap"))).toEqual(["wrap", "cluster_wrap.par", "cluster_wrap.end"]);
+    expect(childIds(find(elk, "cluster_wrap"))).toEqual([
+      "wrap",
+      "cluster_wrap.par",
+      "cluster_wrap.end",
+    ]);
     expect(childIds(find(elk, "cluster_wrap.par"))).toEqual([
       "wrap.par",
       "wrap.par.p1",
@@ -133,15 +171,24 @@ describe("hierarchy", () => {
 
   it("declares each edge in the lowest container holding both ends", () => {
     const elk = toElkGraph(NESTED);
-    const edgesOf = (id: string) => (find(elk, id)?.edges ?? []).map((e) => `${e.sources[0]}>${e.targets[0]}`);
+    const edgesOf = (id: string) =>
+      (find(elk, id)?.edges ?? []).map(
+        (e) => `${e.sources[0]}>${e.targets[0]}`,
+      );
     expect(edgesOf("cluster_wrap.par")).toContain("wrap.par>wrap.par.p1");
-    expect(edgesOf("cluster_wrap")).toEqual(["wrap>wrap.par", "cluster_wrap.par.end>cluster_wrap.end"]);
+    expect(edgesOf("cluster_wrap")).toEqual([
+      "wrap>wrap.par",
+      "cluster_wrap.par.end>cluster_wrap.end",
+    ]);
     expect(edgesOf("root")).toContain("show>wrap");
     expect(edgesOf("root")).toContain("cluster_wrap.end>root.end");
   });
 
   it("drops edges to unknown nodes instead of failing the layout", () => {
-    const broken = { ...NESTED, edges: [...NESTED.edges, edge("show", "nowhere")] };
+    const broken = {
+      ...NESTED,
+      edges: [...NESTED.edges, edge("show", "nowhere")],
+    };
     const all = JSON.stringify(toElkGraph(broken));
     expect(all).not.toContain("nowhere");
     expect(toFlowEdges(broken).some((e) => e.target === "nowhere")).toBe(false);
@@ -150,7 +197,13 @@ describe("hierarchy", () => {
 
 describe("edges", () => {
   it("labels choices and marks relation types", () => {
-    const graph: FlowGraph = { ...NESTED, edges: [edge("show", "fin", "CHOICE", "then"), edge("root.start", "fin", "ERROR")] };
+    const graph: FlowGraph = {
+      ...NESTED,
+      edges: [
+        edge("show", "fin", "CHOICE", "then"),
+        edge("root.start", "fin", "ERROR"),
+      ],
+    };
     const [choice, error] = toFlowEdges(graph);
     expect(choice.label).toBe("then");
     expect(choice.className).toBe("edge-choice");
@@ -163,10 +216,16 @@ describe("signature", () => {
   it("ignores task runs, so an execution's refetched graph keeps its layout", () => {
     const withRuns: FlowGraph = {
       ...NESTED,
-      nodes: NESTED.nodes.map((n) => (n.uid === "show" ? { ...n, taskRuns: [{ id: "1", state: "RUNNING" as const }] } : n)),
+      nodes: NESTED.nodes.map((n) =>
+        n.uid === "show"
+          ? { ...n, taskRuns: [{ id: "1", state: "RUNNING" as const }] }
+          : n,
+      ),
     };
     expect(graphSignature(withRuns)).toBe(graphSignature(NESTED));
-    expect(graphSignature({ ...NESTED, edges: NESTED.edges.slice(1) })).not.toBe(graphSignature(NESTED));
+    expect(
+      graphSignature({ ...NESTED, edges: NESTED.edges.slice(1) }),
+    ).not.toBe(graphSignature(NESTED));
   });
 });
 
@@ -176,10 +235,14 @@ describe("layout", () => {
     expect(nodes).toHaveLength(NESTED.nodes.length + NESTED.clusters.length);
     expect(edges).toHaveLength(NESTED.edges.length);
     const index = new Map(nodes.map((n, i) => [n.id, i]));
-    for (const node of nodes) if (node.parentId) expect(index.get(node.parentId)!).toBeLessThan(index.get(node.id)!);
+    for (const node of nodes)
+      if (node.parentId)
+        expect(index.get(node.parentId)!).toBeLessThan(index.get(node.id)!);
     const p1 = nodes.find((n) => n.id === "wrap.par.p1")!;
     expect(p1.parentId).toBe("cluster_wrap.par");
-    expect(nodes.find((n) => n.id === "cluster_wrap.par")!.parentId).toBe("cluster_wrap");
+    expect(nodes.find((n) => n.id === "cluster_wrap.par")!.parentId).toBe(
+      "cluster_wrap",
+    );
     // Absolute x grows along the chain show → wrap → root.end.
     const absoluteX = (id: string): number => {
       const node = nodes.find((n) => n.id === id)!;
@@ -193,7 +256,11 @@ describe("layout", () => {
     expect(p1.position.y).not.toBe(p2.position.y);
     const show = nodes.find((n) => n.id === "show")!;
     expect(show.type).toBe("task");
-    expect(show.data).toMatchObject({ kind: "task", taskId: "show", taskType: "io.kestra.plugin.core.log.Log" });
+    expect(show.data).toMatchObject({
+      kind: "task",
+      taskId: "show",
+      taskType: "io.kestra.plugin.core.log.Log",
+    });
   });
 });
 
@@ -204,14 +271,19 @@ describe("states", () => {
     const show = coloured.find((n) => n.id === "show")!;
     expect(show.data.state).toBe("RUNNING");
     expect(show.position).toEqual(nodes.find((n) => n.id === "show")!.position);
-    expect(coloured.find((n) => n.id === "wrap.par.p1")!.data.state).toBe("FAILED");
+    expect(coloured.find((n) => n.id === "wrap.par.p1")!.data.state).toBe(
+      "FAILED",
+    );
     const fin = nodes.find((n) => n.id === "fin");
     expect(coloured.find((n) => n.id === "fin")).toBe(fin);
     expect(withStates(nodes, undefined)).toBe(nodes);
   });
 
   it("sums up several task runs of one task by the one that matters most", () => {
-    const run = (taskId: string, current: "RUNNING" | "SUCCESS" | "FAILED" | "WARNING") => ({ taskId, state: { current } });
+    const run = (
+      taskId: string,
+      current: "RUNNING" | "SUCCESS" | "FAILED" | "WARNING",
+    ) => ({ taskId, state: { current } });
     expect(
       statesFromTaskRuns([
         run("each", "SUCCESS"),

@@ -23,7 +23,12 @@ describe("diffLines", () => {
   it("numbers lines on both sides", () => {
     const ops = diffLines(["a", "b"], ["z", "a", "b"]);
     expect(ops[0]).toEqual({ kind: "added", text: "z", newLine: 1 });
-    expect(ops[2]).toEqual({ kind: "equal", text: "b", oldLine: 2, newLine: 3 });
+    expect(ops[2]).toEqual({
+      kind: "equal",
+      text: "b",
+      oldLine: 2,
+      newLine: 3,
+    });
   });
 
   it("handles empty sides", () => {

@@ -24,7 +24,13 @@ export function diffLines(before: string[], after: string[]): DiffOp[] {
     tail++;
 
   const ops: DiffOp[] = [];
-  for (let i = 0; i < head; i++) ops.push({ kind: "equal", text: before[i], oldLine: i + 1, newLine: i + 1 });
+  for (let i = 0; i < head; i++)
+    ops.push({
+      kind: "equal",
+      text: before[i],
+      oldLine: i + 1,
+      newLine: i + 1,
+    });
 
   const a = before.slice(head, before.length - tail);
   const b = after.slice(head, after.length - tail);
@@ -33,7 +39,12 @@ export function diffLines(before: string[], after: string[]): DiffOp[] {
   for (let k = tail; k > 0; k--) {
     const oldIndex = before.length - k;
     const newIndex = after.length - k;
-    ops.push({ kind: "equal", text: before[oldIndex], oldLine: oldIndex + 1, newLine: newIndex + 1 });
+    ops.push({
+      kind: "equal",
+      text: before[oldIndex],
+      oldLine: oldIndex + 1,
+      newLine: newIndex + 1,
+    });
   }
   return ops;
 }
@@ -60,7 +71,12 @@ function middle(a: string[], b: string[], offset: number): DiffOp[] {
   let j = 0;
   while (i < a.length && j < b.length) {
     if (a[i] === b[j]) {
-      ops.push({ kind: "equal", text: a[i], oldLine: offset + i + 1, newLine: offset + j + 1 });
+      ops.push({
+        kind: "equal",
+        text: a[i],
+        oldLine: offset + i + 1,
+        newLine: offset + j + 1,
+      });
       i++;
       j++;
     } else if (lengths[(i + 1) * width + j] >= lengths[i * width + j + 1]) {

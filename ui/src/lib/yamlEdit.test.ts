@@ -37,7 +37,11 @@ triggers:
 
 describe("addTask", () => {
   it("appends a task and keeps every other line as it was", () => {
-    const result = addTask(FLOW, { id: "bye", type: "io.kestra.plugin.core.log.Log", message: "Bye" });
+    const result = addTask(FLOW, {
+      id: "bye",
+      type: "io.kestra.plugin.core.log.Log",
+      message: "Bye",
+    });
     expect(parse(result).tasks.map((t: { id: string }) => t.id)).toEqual(["greet", "shout", "bye"]);
     expect(result).toContain("# The greeting flow\n");
     expect(result).toContain("  # say hello first\n");
@@ -66,14 +70,22 @@ describe("addTask", () => {
   });
 
   it("creates the tasks list when it is missing or empty", () => {
-    const task = { id: "a", type: "io.kestra.plugin.core.log.Log", message: "m" };
+    const task = {
+      id: "a",
+      type: "io.kestra.plugin.core.log.Log",
+      message: "m",
+    };
     expect(parse(addTask("id: f\nnamespace: n\n", task)).tasks).toEqual([task]);
     expect(parse(addTask("id: f\nnamespace: n\ntasks:\n", task)).tasks).toEqual([task]);
   });
 
   it("follows the source's sequence indentation", () => {
     const source = "id: f\nnamespace: n\ntasks:\n- id: a\n  type: io.kestra.plugin.core.log.Log\n  message: x\n";
-    const result = addTask(source, { id: "b", type: "io.kestra.plugin.core.log.Log", message: "y" });
+    const result = addTask(source, {
+      id: "b",
+      type: "io.kestra.plugin.core.log.Log",
+      message: "y",
+    });
     expect(result).toBe(source + "- id: b\n  type: io.kestra.plugin.core.log.Log\n  message: y\n");
   });
 
@@ -92,9 +104,17 @@ describe("updateTask", () => {
   });
 
   it("adds, removes and renames properties", () => {
-    const result = updateTask(FLOW, "shout", { id: "loud", format: undefined, description: "Shouts" });
+    const result = updateTask(FLOW, "shout", {
+      id: "loud",
+      format: undefined,
+      description: "Shouts",
+    });
     const task = parse(result).tasks[1];
-    expect(task).toEqual({ id: "loud", type: "io.kestra.plugin.core.debug.Return", description: "Shouts" });
+    expect(task).toEqual({
+      id: "loud",
+      type: "io.kestra.plugin.core.debug.Return",
+      description: "Shouts",
+    });
     expect(result).toContain("  # say hello first\n");
   });
 
@@ -109,14 +129,18 @@ tasks:
         type: io.kestra.plugin.core.log.Log
         message: a
 `;
-    expect(pluginIds(source).tasks).toEqual(["parallel", "inner"]);
+    expect(pluginIds(source)?.tasks).toEqual(["parallel", "inner"]);
     const result = updateTask(source, "inner", { message: "b", level: "WARN" });
-    expect(parse(result).tasks[0].tasks[0]).toMatchObject({ message: "b", level: "WARN" });
+    expect(parse(result).tasks[0].tasks[0]).toMatchObject({
+      message: "b",
+      level: "WARN",
+    });
   });
 
   it("does not take inputs for tasks", () => {
     const source = "id: f\nnamespace: n\ninputs:\n  - id: name\n    type: STRING\ntasks: []\n";
-    expect(pluginIds(source).tasks).toEqual([]);
+    expect(pluginIds(source)?.tasks).toEqual([]);
+    expect(pluginIds("id: [")).toBeNull();
     expect(() => updateTask(source, "name", { defaults: "x" })).toThrow(/no task/);
   });
 
@@ -152,15 +176,22 @@ tasks:
 `;
     const result = removeTask(source, "one");
     expect(parse(result).tasks[0].tasks).toEqual([
-      { task: { id: "two", type: "io.kestra.plugin.core.log.Log", message: 2 }, dependsOn: ["one"] },
+      {
+        task: { id: "two", type: "io.kestra.plugin.core.log.Log", message: 2 },
+        dependsOn: ["one"],
+      },
     ]);
   });
 });
 
 describe("triggers", () => {
   it("adds, updates and removes triggers", () => {
-    let source = addTrigger(FLOW, { id: "hook", type: "io.kestra.plugin.core.trigger.Webhook", key: "abc" });
-    expect(pluginIds(source).triggers).toEqual(["every-morning", "hook"]);
+    let source = addTrigger(FLOW, {
+      id: "hook",
+      type: "io.kestra.plugin.core.trigger.Webhook",
+      key: "abc",
+    });
+    expect(pluginIds(source)?.triggers).toEqual(["every-morning", "hook"]);
     source = updateTrigger(source, "every-morning", { cron: "0 9 * * *" });
     expect(source).toContain('cron: "0 9 * * *"   # weekdays');
     source = removeTrigger(source, "hook");
@@ -180,7 +211,10 @@ describe("triggers", () => {
 
 describe("helpers", () => {
   it("reads the flow header", () => {
-    expect(flowHeader(FLOW)).toEqual({ id: "hello", namespace: "company.team" });
+    expect(flowHeader(FLOW)).toEqual({
+      id: "hello",
+      namespace: "company.team",
+    });
     expect(flowHeader("not: [valid")).toEqual({});
   });
 
@@ -213,7 +247,11 @@ triggers:
     type: io.kestra.plugin.core.trigger.Schedule
     cron: "* * * * *"
 `;
-    const added = addTask(source, { id: "b", type: "io.kestra.plugin.core.log.Log", message: "y" });
+    const added = addTask(source, {
+      id: "b",
+      type: "io.kestra.plugin.core.log.Log",
+      message: "y",
+    });
     expect(added).toBe(
       source.replace(
         "message:    x\n",
@@ -244,8 +282,18 @@ errors:
 `;
 
   it("adds a triggers section at the top level and removes it again", () => {
-    const added = addTrigger(source, { id: "t", type: "io.kestra.plugin.core.trigger.Schedule", cron: "0 * * * *" });
-    expect(parse(added).triggers).toEqual([{ id: "t", type: "io.kestra.plugin.core.trigger.Schedule", cron: "0 * * * *" }]);
+    const added = addTrigger(source, {
+      id: "t",
+      type: "io.kestra.plugin.core.trigger.Schedule",
+      cron: "0 * * * *",
+    });
+    expect(parse(added).triggers).toEqual([
+      {
+        id: "t",
+        type: "io.kestra.plugin.core.trigger.Schedule",
+        cron: "0 * * * *",
+      },
+    ]);
     expect(parse(added).errors[0].id).toBe("e");
     expect(added.startsWith(source.trimEnd())).toBe(true);
     expect(removeTrigger(added, "t")).toBe(source);

@@ -110,13 +110,17 @@ function locate(root: YAMLMap, kind: PluginKind, id: string): Located | null {
   return null;
 }
 
-/** The ids of the flow's tasks (nested ones included) and triggers; empty lists when the YAML cannot be read. */
-export function pluginIds(source: string): { tasks: string[]; triggers: string[] } {
+/** The ids of the flow's tasks (nested ones included) and triggers; null when the YAML cannot be read. */
+export function pluginIds(source: string): { tasks: string[]; triggers: string[] } | null {
   const doc = parseDocument(source);
-  const root = doc.errors.length === 0 ? rootMap(doc) : null;
+  if (doc.errors.length > 0) return null;
+  const root = rootMap(doc);
   if (!root) return { tasks: [], triggers: [] };
   const idOf = (found: Located) => scalarString(found.map, "id")!;
-  return { tasks: [...tasksOf(root)].map(idOf), triggers: [...triggersOf(root)].map(idOf) };
+  return {
+    tasks: [...tasksOf(root)].map(idOf),
+    triggers: [...triggersOf(root)].map(idOf),
+  };
 }
 
 /** A task's or trigger's properties as plain values, or null when there is none with that id (or no valid YAML). */
@@ -128,11 +132,17 @@ export function getPlugin(source: string, kind: PluginKind, id: string): PluginV
 }
 
 /** The flow's `id` and `namespace`, as far as they can be read. */
-export function flowHeader(source: string): { id?: string; namespace?: string } {
+export function flowHeader(source: string): {
+  id?: string;
+  namespace?: string;
+} {
   const doc = parseDocument(source);
   const root = doc.errors.length === 0 ? rootMap(doc) : null;
   if (!root) return {};
-  return { id: scalarString(root, "id"), namespace: scalarString(root, "namespace") };
+  return {
+    id: scalarString(root, "id"),
+    namespace: scalarString(root, "namespace"),
+  };
 }
 
 // -- writing ---------------------------------------------------------------------------------------------------------
@@ -180,7 +190,11 @@ export function indentsSequences(source: string, section?: string): boolean {
 }
 
 function stringify(doc: Document, indentSeq: boolean): string {
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq });
+  return doc.toString({
+    lineWidth: 0,
+    flowCollectionPadding: false,
+    indentSeq,
+  });
 }
 
 /**
@@ -217,8 +231,14 @@ function sourceLineOf(sourceLines: string[], beforeLines: string[]): (number | u
     // up within each gap between two paired lines (the writer keeps at most one where the source may have more).
     written.forEach((j, k) => (map[j] = sourceText[k]));
     for (let k = 0; k <= written.length; k++) {
-      const [fromWritten, toWritten] = [k === 0 ? -1 : written[k - 1], k < written.length ? written[k] : beforeLines.length];
-      const [fromSource, toSource] = [k === 0 ? -1 : sourceText[k - 1], k < sourceText.length ? sourceText[k] : sourceLines.length];
+      const [fromWritten, toWritten] = [
+        k === 0 ? -1 : written[k - 1],
+        k < written.length ? written[k] : beforeLines.length,
+      ];
+      const [fromSource, toSource] = [
+        k === 0 ? -1 : sourceText[k - 1],
+        k < sourceText.length ? sourceText[k] : sourceLines.length,
+      ];
       for (let j = fromWritten + 1, i = fromSource + 1; j < toWritten && i < toSource; j++, i++) map[j] = i;
     }
     return map;
@@ -353,18 +373,26 @@ function append(doc: Document, seq: YAMLSeq, values: PluginValues): void {
 
 /** Append a task to the flow's top-level `tasks` (created when missing). */
 export function addTask(source: string, task: PluginValues): string {
-  return applyEdit(source, (doc, root) => {
-    checkNew(root, "task", task);
-    append(doc, sectionSeq(doc, root, "tasks"), task);
-  }, "tasks");
+  return applyEdit(
+    source,
+    (doc, root) => {
+      checkNew(root, "task", task);
+      append(doc, sectionSeq(doc, root, "tasks"), task);
+    },
+    "tasks",
+  );
 }
 
 /** Append a trigger to the flow's `triggers` (created when missing). */
 export function addTrigger(source: string, trigger: PluginValues): string {
-  return applyEdit(source, (doc, root) => {
-    checkNew(root, "trigger", trigger);
-    append(doc, sectionSeq(doc, root, "triggers"), trigger);
-  }, "triggers");
+  return applyEdit(
+    source,
+    (doc, root) => {
+      checkNew(root, "trigger", trigger);
+      append(doc, sectionSeq(doc, root, "triggers"), trigger);
+    },
+    "triggers",
+  );
 }
 
 /** A one-line scalar written in the style the replaced one had (plain, 'single' or "double" quoted). */
@@ -398,9 +426,14 @@ function updatePlugin(source: string, kind: PluginKind, id: string, props: Recor
     const current = found.map.get(key, true);
     if (isScalar(current) && isSimple(value) && current.value === value) continue;
     const oneLine = !(typeof value === "string" && /[\r\n]/.test(value));
-    const blockStyle = isScalar(current) && (current.type === Scalar.BLOCK_LITERAL || current.type === Scalar.BLOCK_FOLDED);
+    const blockStyle =
+      isScalar(current) && (current.type === Scalar.BLOCK_LITERAL || current.type === Scalar.BLOCK_FOLDED);
     if (isScalar(current) && current.range && isSimple(value) && oneLine && !blockStyle && !found.map.flow) {
-      replacements.push({ start: current.range[0], end: current.range[1], text: scalarText(value, current.type) });
+      replacements.push({
+        start: current.range[0],
+        end: current.range[1],
+        text: scalarText(value, current.type),
+      });
     } else {
       structural[key] = value;
     }

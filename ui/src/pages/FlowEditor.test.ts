@@ -17,15 +17,35 @@ describe("parseProblems", () => {
       },
     ]);
     expect(problems).toEqual([
-      { line: 5, column: 11, message: "tasks[0].type: unknown type 'a.B' (did you mean 'a.C'?)", severity: "error" },
-      { line: 7, column: 5, message: "tasks[1].message: missing required property", severity: "error" },
-      { line: 3, column: 1, message: "tasks[0]: deprecated type", severity: "warning" },
+      {
+        line: 5,
+        column: 11,
+        message: "tasks[0].type: unknown type 'a.B' (did you mean 'a.C'?)",
+        severity: "error",
+      },
+      {
+        line: 7,
+        column: 5,
+        message: "tasks[1].message: missing required property",
+        severity: "error",
+      },
+      {
+        line: 3,
+        column: 1,
+        message: "tasks[0]: deprecated type",
+        severity: "warning",
+      },
       { message: "no position", severity: "warning" },
     ]);
   });
 
   it("keeps a message spread over several lines together", () => {
-    const problems = parseProblems([{ index: 0, constraints: "flow.yaml:4:1: invalid YAML:\n  while parsing\n<flow>:9:2: x: y" }]);
+    const problems = parseProblems([
+      {
+        index: 0,
+        constraints: "flow.yaml:4:1: invalid YAML:\n  while parsing\n<flow>:9:2: x: y",
+      },
+    ]);
     expect(problems.map((p) => [p.line, p.message])).toEqual([
       [4, "invalid YAML:\n  while parsing"],
       [9, "x: y"],
@@ -46,7 +66,10 @@ describe("helpers", () => {
   });
 
   it("starts a new flow in the namespace asked for", () => {
-    expect(parse(newFlowTemplate("data.raw"))).toMatchObject({ id: "my_flow", namespace: "data.raw" });
+    expect(parse(newFlowTemplate("data.raw"))).toMatchObject({
+      id: "my_flow",
+      namespace: "data.raw",
+    });
     expect(parse(newFlowTemplate(null)).namespace).toBe("company.team");
   });
 

@@ -61,7 +61,12 @@ export function parseProblems(results: ValidationResult[]): Problem[] {
       if (!text.trim()) continue;
       const match = LOCATED.exec(text);
       if (match) {
-        last = { line: Number(match[1]), column: Number(match[2]), message: match[3], severity: "error" };
+        last = {
+          line: Number(match[1]),
+          column: Number(match[2]),
+          message: match[3],
+          severity: "error",
+        };
         problems.push(last);
       } else if (last) {
         last.message += `\n${text}`;
@@ -74,7 +79,12 @@ export function parseProblems(results: ValidationResult[]): Problem[] {
       const match = LOCATED.exec(text);
       problems.push(
         match
-          ? { line: Number(match[1]), column: Number(match[2]), message: match[3], severity: "warning" }
+          ? {
+              line: Number(match[1]),
+              column: Number(match[2]),
+              message: match[3],
+              severity: "warning",
+            }
           : { message: text, severity: "warning" },
       );
     }
@@ -100,7 +110,10 @@ tasks:
 `;
 }
 
-export type MarkdownBlock = { kind: "heading" | "paragraph" | "code"; text: string };
+export type MarkdownBlock = {
+  kind: "heading" | "paragraph" | "code";
+  text: string;
+};
 
 /** Plugin documentation (Markdown) as headings, paragraphs and code blocks: enough to read it, no HTML injected. */
 export function markdownBlocks(markdown: string): MarkdownBlock[] {
@@ -119,6 +132,15 @@ export function markdownBlocks(markdown: string): MarkdownBlock[] {
     }
   });
   return blocks;
+}
+
+/** How the editor tab shows the flow, as Kestra's editor offers: source and topology side by side, or one of them. */
+export type EditorLayout = "both" | "source" | "topology";
+const LAYOUT_KEY = "choreo.flowEditorLayout";
+
+function storedLayout(): EditorLayout {
+  const saved = localStorage.getItem(LAYOUT_KEY);
+  return saved === "source" || saved === "topology" ? saved : "both";
 }
 
 function useDebounced<T>(value: T, delay: number): T {
@@ -178,7 +200,12 @@ function ExistingFlow({ namespace, id, tab }: { namespace: string; id: string; t
     </div>
   );
 
-  if (flow.isLoading) return <div className="loading">Loading {namespace}.{id}…</div>;
+  if (flow.isLoading)
+    return (
+      <div className="loading">
+        Loading {namespace}.{id}…
+      </div>
+    );
   if (missing) {
     return (
       <div className="flow-editor-page">
@@ -231,7 +258,7 @@ function ExistingFlow({ namespace, id, tab }: { namespace: string; id: string; t
       {flow.data.disabled && <DisabledBanner flow={flow.data} />}
       {/* The editor stays mounted on the other tabs: unsaved changes survive a look at the revisions. */}
       <div hidden={tab !== "edit"}>
-        <SourceEditor initialSource={flow.data.source ?? ""} flow={flow.data} />
+        <SourceEditor initialSource={flow.data.source ?? ""} flow={flow.data} active={tab === "edit"} />
       </div>
       {body}
     </div>
@@ -241,7 +268,11 @@ function ExistingFlow({ namespace, id, tab }: { namespace: string; id: string; t
 function DisabledBanner({ flow }: { flow: Flow }) {
   const queryClient = useQueryClient();
   const enable = useMutation({
-    mutationFn: () => api("/flows/enable/by-ids", { method: "POST", json: [{ namespace: flow.namespace, id: flow.id }] }),
+    mutationFn: () =>
+      api("/flows/enable/by-ids", {
+        method: "POST",
+        json: [{ namespace: flow.namespace, id: flow.id }],
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["flows"] }),
   });
   return (
@@ -268,10 +299,18 @@ function DeletedFlow({ flow }: { flow: Flow }) {
         last source as a new revision.
       </p>
       <div className="toolbar">
-        <button type="button" className="primary" onClick={() => restore.mutate()} disabled={restore.isPending} data-testid="flow-restore">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => restore.mutate()}
+          disabled={restore.isPending}
+          data-testid="flow-restore"
+        >
           Restore this flow
         </button>
-        <Link to={`/executions/${encodeURIComponent(flow.namespace)}/${encodeURIComponent(flow.id)}`}>Its executions</Link>
+        <Link to={`/executions/${encodeURIComponent(flow.namespace)}/${encodeURIComponent(flow.id)}`}>
+          Its executions
+        </Link>
       </div>
       <ErrorBox error={restore.error} />
       {flow.source && <pre className="deleted-source">{flow.source}</pre>}
@@ -286,22 +325,42 @@ interface FormState {
   initial?: PluginValues;
 }
 
-function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: Flow }) {
+function SourceEditor({
+  initialSource,
+  flow,
+  active = true,
+}: {
+  initialSource: string;
+  flow?: Flow;
+  active?: boolean;
+}) {
   const isNew = !flow;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const editorHandle = useRef<YamlEditorHandle>(null);
-  const [source, setSource] = useState(initialSource);
+  const [source, setSourceState] = useState(initialSource);
+  // The text as it is right now: Monaco reports a change synchronously, React renders it a little later, and a
+  // Ctrl+S in between must save what the user sees.
+  const currentSource = useRef(initialSource);
+  const setSource = useCallback((text: string) => {
+    currentSource.current = text;
+    setSourceState(text);
+  }, []);
   const [saved, setSaved] = useState(initialSource);
   const [savedNotice, setSavedNotice] = useState<string | null>(null);
   const [executing, setExecuting] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const [form, setForm] = useState<FormState | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
-  const [removing, setRemoving] = useState<{ kind: PluginKind; id: string } | null>(null);
+  const [removing, setRemoving] = useState<{
+    kind: PluginKind;
+    id: string;
+  } | null>(null);
   const [editError, setEditError] = useState<string | null>(null);
   const [outdated, setOutdated] = useState<number | null>(null);
+  const [layout, setLayout] = useState<EditorLayout>(storedLayout);
   const dirty = source !== saved;
+  useEffect(() => localStorage.setItem(LAYOUT_KEY, layout), [layout]);
 
   // A new revision from elsewhere (enable, restore, another tab): taken when there is nothing unsaved here.
   const revision = flow?.revision;
@@ -317,7 +376,6 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
       setOutdated(null);
     } else setOutdated(revision);
     // Only a revision change matters here.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revision]);
 
   const debounced = useDebounced(source, 300);
@@ -343,11 +401,22 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
   const problems = useMemo(() => parseProblems(validation.data ?? []), [validation.data]);
   const markers = useMemo<EditorMarker[]>(
     () =>
-      problems.map((p) => ({ line: p.line ?? 1, column: p.column ?? 1, message: p.message, severity: p.severity })),
+      problems.map((p) => ({
+        line: p.line ?? 1,
+        column: p.column ?? 1,
+        message: p.message,
+        severity: p.severity,
+      })),
     [problems],
   );
   const errorCount = problems.filter((p) => p.severity === "error").length;
-  const ids = useMemo(() => pluginIds(source), [source]);
+  // While the YAML cannot be read, the panels keep the ids of its last readable version.
+  const lastIds = useRef<{ tasks: string[]; triggers: string[] }>({ tasks: [], triggers: [] });
+  const ids = useMemo(() => {
+    const found = pluginIds(source);
+    if (found) lastIds.current = found;
+    return lastIds.current;
+  }, [source]);
 
   const save = useMutation({
     mutationFn: (text: string) =>
@@ -372,18 +441,23 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
 
   const canExecute = !isNew && !flow.disabled;
   const doSave = useCallback(() => {
-    if (!save.isPending) save.mutate(source);
-  }, [save, source]);
+    if (!save.isPending) save.mutate(currentSource.current);
+  }, [save]);
   const doExecute = useCallback(() => {
     if (canExecute) setExecuting(true);
   }, [canExecute]);
 
   // Ctrl/Cmd+S and Ctrl/Cmd+E outside the editor too (inside it, Monaco's own commands handle them).
   const shortcuts = useRef({ doSave, doExecute, blocked: false });
-  shortcuts.current = { doSave, doExecute, blocked: form !== null || executing || removing !== null };
+  shortcuts.current = {
+    doSave,
+    doExecute,
+    blocked: form !== null || executing || removing !== null,
+  };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || !(event.ctrlKey || event.metaKey) || event.altKey || shortcuts.current.blocked) return;
+      if (event.defaultPrevented || !(event.ctrlKey || event.metaKey) || event.altKey || shortcuts.current.blocked)
+        return;
       const key = event.key.toLowerCase();
       if (key === "s") {
         event.preventDefault();
@@ -411,10 +485,17 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
       const { initial, kind } = form;
       let next: string;
       if (initial) {
-        next = kind === "task" ? updateTask(source, initial.id, result.props) : updateTrigger(source, initial.id, result.props);
+        next =
+          kind === "task"
+            ? updateTask(currentSource.current, initial.id, result.props)
+            : updateTrigger(currentSource.current, initial.id, result.props);
       } else {
-        const values: PluginValues = { id: result.id, type: result.type, ...result.props };
-        next = kind === "task" ? addTask(source, values) : addTrigger(source, values);
+        const values: PluginValues = {
+          id: result.id,
+          type: result.type,
+          ...result.props,
+        };
+        next = kind === "task" ? addTask(currentSource.current, values) : addTrigger(currentSource.current, values);
       }
       setSource(next);
       if (kind === "task") setSelected(result.id);
@@ -440,7 +521,8 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
   const remove = () => {
     if (!removing) return;
     try {
-      setSource(removing.kind === "task" ? removeTask(source, removing.id) : removeTrigger(source, removing.id));
+      const text = currentSource.current;
+      setSource(removing.kind === "task" ? removeTask(text, removing.id) : removeTrigger(text, removing.id));
       if (removing.kind === "task" && selected === removing.id) setSelected(null);
       setEditError(null);
     } catch (error) {
@@ -452,7 +534,14 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
   return (
     <div className="source-editor">
       <div className="toolbar editor-toolbar">
-        <button type="button" className="primary" onClick={doSave} disabled={save.isPending || (!dirty && !isNew)} data-testid="save-flow" title="Save (Ctrl/Cmd+S)">
+        <button
+          type="button"
+          className="primary"
+          onClick={doSave}
+          disabled={save.isPending || (!dirty && !isNew)}
+          data-testid="save-flow"
+          title="Save (Ctrl/Cmd+S)"
+        >
           {save.isPending ? "Saving…" : "Save"}
         </button>
         <button
@@ -460,7 +549,13 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
           onClick={doExecute}
           disabled={!canExecute}
           data-testid="execute-flow"
-          title={isNew ? "Save the flow first" : flow.disabled ? "A disabled flow cannot be executed" : "Execute (Ctrl/Cmd+E)"}
+          title={
+            isNew
+              ? "Save the flow first"
+              : flow.disabled
+                ? "A disabled flow cannot be executed"
+                : "Execute (Ctrl/Cmd+E)"
+          }
         >
           Execute
         </button>
@@ -470,6 +565,26 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
         <button type="button" onClick={() => openForm("trigger")} data-testid="add-trigger">
           Add trigger
         </button>
+        <div className="layout-switch" role="group" aria-label="Editor layout">
+          {(
+            [
+              ["both", "Source + topology"],
+              ["source", "Source"],
+              ["topology", "Topology"],
+            ] as [EditorLayout, string][]
+          ).map(([value, label]) => (
+            <button
+              key={value}
+              type="button"
+              aria-pressed={layout === value}
+              className={layout === value ? "active" : undefined}
+              onClick={() => setLayout(value)}
+              data-testid={`layout-${value}`}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
         {dirty && (
           <span className="muted" data-testid="unsaved">
             Unsaved changes{!isNew ? " · Execute runs the saved revision" : ""}
@@ -491,7 +606,7 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
       </div>
       <ErrorBox error={editError} />
 
-      <div className="editor-grid">
+      <div className={`editor-grid layout-${layout}`}>
         <div className="editor-column">
           <YamlEditor
             ref={editorHandle}
@@ -512,8 +627,14 @@ function SourceEditor({ initialSource, flow }: { initialSource: string; flow?: F
         </div>
         <div className="side-column">
           <div className="topology-wrapper">
-            {lastGraph ? (
-              <Topology graph={lastGraph} onSelect={setSelected} height={320} />
+            {!active ? null : lastGraph ? (
+              // Laid out again when its box changes size (the graph is fitted to its box once, when drawn).
+              <Topology
+                key={layout}
+                graph={lastGraph}
+                onSelect={setSelected}
+                height={layout === "topology" ? 560 : 320}
+              />
             ) : graph.isLoading ? (
               <div className="loading">Drawing the topology…</div>
             ) : (
@@ -652,10 +773,20 @@ function OverviewPanel({
           {triggers.map((id) => (
             <li key={id} className="row-actions">
               <span className="mono">{id}</span>
-              <button type="button" className="link" onClick={() => onEditTrigger(id)} data-testid={`edit-trigger-${id}`}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => onEditTrigger(id)}
+                data-testid={`edit-trigger-${id}`}
+              >
                 Edit
               </button>
-              <button type="button" className="link danger-link" onClick={() => onRemoveTrigger(id)} aria-label={`Remove trigger ${id}`}>
+              <button
+                type="button"
+                className="link danger-link"
+                onClick={() => onRemoveTrigger(id)}
+                aria-label={`Remove trigger ${id}`}
+              >
                 Remove
               </button>
             </li>
@@ -709,7 +840,11 @@ function TaskPanel({
             </button>
           </div>
           <h3>Properties</h3>
-          {properties ? <pre data-testid="task-properties">{properties}</pre> : <p className="muted">None besides id and type.</p>}
+          {properties ? (
+            <pre data-testid="task-properties">{properties}</pre>
+          ) : (
+            <p className="muted">None besides id and type.</p>
+          )}
           <h3>Documentation</h3>
           <ErrorBox error={doc.error} />
           {doc.isLoading && <div className="muted">Loading…</div>}
@@ -743,9 +878,15 @@ function MarkdownView({ markdown }: { markdown: string }) {
 
 /** `code` spans of a paragraph as <code>. */
 function inlineCode(text: string): ReactNode[] {
-  return text.split(/(`[^`]+`)/).map((part, index) =>
-    part.startsWith("`") && part.endsWith("`") && part.length > 1 ? <code key={index}>{part.slice(1, -1)}</code> : part,
-  );
+  return text
+    .split(/(`[^`]+`)/)
+    .map((part, index) =>
+      part.startsWith("`") && part.endsWith("`") && part.length > 1 ? (
+        <code key={index}>{part.slice(1, -1)}</code>
+      ) : (
+        part
+      ),
+    );
 }
 
 // -- the executions tab --------------------------------------------------------------------------------------------

@@ -16,7 +16,10 @@ import "./flows.css";
 export function labelList(labels: Flow["labels"]): Label[] {
   if (!labels) return [];
   if (Array.isArray(labels)) return labels;
-  return Object.entries(labels).map(([key, value]) => ({ key, value: String(value) }));
+  return Object.entries(labels).map(([key, value]) => ({
+    key,
+    value: String(value),
+  }));
 }
 
 /** `team:data, env:prod` (commas or spaces between) → ["team:data", "env:prod"]; entries without `:` are dropped. */
@@ -54,10 +57,14 @@ export default function FlowsList() {
   const [search, setSearch] = useState(q);
   const [labelText, setLabelText] = useState(labels.join(", "));
   const [selection, setSelection] = useState<Map<string, { namespace: string; id: string }>>(new Map());
-  const [confirm, setConfirm] = useState<{ action: BulkAction; flows: { namespace: string; id: string }[] } | null>(
-    null,
-  );
-  const [executing, setExecuting] = useState<{ namespace: string; id: string } | null>(null);
+  const [confirm, setConfirm] = useState<{
+    action: BulkAction;
+    flows: { namespace: string; id: string }[];
+  } | null>(null);
+  const [executing, setExecuting] = useState<{
+    namespace: string;
+    id: string;
+  } | null>(null);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
 
@@ -75,23 +82,42 @@ export default function FlowsList() {
   useEffect(() => {
     const timer = setTimeout(() => search !== q && update({ q: search || null }), 300);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
   const flows = useQuery({
     queryKey: ["flows", "search", { page, size, q, namespace, labels, sort }],
     queryFn: () =>
       api<PagedResults<Flow>>(
-        "/flows/search" + qs({ page, size, q, namespace, labels, sort: sort ?? ["namespace:asc", "id:asc"] }),
+        "/flows/search" +
+          qs({
+            page,
+            size,
+            q,
+            namespace,
+            labels,
+            sort: sort ?? ["namespace:asc", "id:asc"],
+          }),
       ),
     placeholderData: keepPreviousData,
   });
 
   const bulk = useMutation({
-    mutationFn: async ({ action, flows: targets }: { action: BulkAction; flows: { namespace: string; id: string }[] }) => {
-      const body = targets.map(({ namespace: ns, id }) => ({ namespace: ns, id }));
+    mutationFn: async ({
+      action,
+      flows: targets,
+    }: {
+      action: BulkAction;
+      flows: { namespace: string; id: string }[];
+    }) => {
+      const body = targets.map(({ namespace: ns, id }) => ({
+        namespace: ns,
+        id,
+      }));
       const path = action === "delete" ? "/flows/delete/by-ids" : `/flows/${action}/by-ids`;
-      return api<{ count: number }>(path, { method: action === "delete" ? "DELETE" : "POST", json: body });
+      return api<{ count: number }>(path, {
+        method: action === "delete" ? "DELETE" : "POST",
+        json: body,
+      });
     },
     onSuccess: (_, { action }) => {
       setConfirm(null);
@@ -189,10 +215,18 @@ export default function FlowsList() {
           {selected.length > 0 && (
             <div className="toolbar bulk-bar" data-testid="flows-bulk-bar">
               <span>{selected.length} selected</span>
-              <button type="button" onClick={() => setConfirm({ action: "enable", flows: selected })} data-testid="bulk-enable">
+              <button
+                type="button"
+                onClick={() => setConfirm({ action: "enable", flows: selected })}
+                data-testid="bulk-enable"
+              >
                 Enable
               </button>
-              <button type="button" onClick={() => setConfirm({ action: "disable", flows: selected })} data-testid="bulk-disable">
+              <button
+                type="button"
+                onClick={() => setConfirm({ action: "disable", flows: selected })}
+                data-testid="bulk-disable"
+              >
                 Disable
               </button>
               <button
@@ -211,95 +245,122 @@ export default function FlowsList() {
 
           <ErrorBox error={flows.error} />
           <ErrorBox error={bulk.error} />
-          <table className="data flows-table" data-testid="flows-table">
-            <thead>
-              <tr>
-                <th className="select">
-                  <input type="checkbox" aria-label="Select all flows on this page" checked={allSelected} onChange={toggleAll} />
-                </th>
-                {sortHeader("id", "Id")}
-                {sortHeader("namespace", "Namespace")}
-                <th>Labels</th>
-                <th>Last executions</th>
-                {sortHeader("updated", "Updated")}
-                <th>Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.map((flow) => (
-                <tr
-                  key={flowKey(flow)}
-                  data-testid="flow-row"
-                  data-flow-id={flow.id}
-                  data-namespace={flow.namespace}
-                  className={flow.disabled ? "disabled" : undefined}
-                >
-                  <td className="select">
+          <div className="flows-table-scroll">
+            <table className="data flows-table" data-testid="flows-table">
+              <thead>
+                <tr>
+                  <th className="select">
                     <input
                       type="checkbox"
-                      aria-label={`Select ${flow.namespace}.${flow.id}`}
-                      checked={selection.has(flowKey(flow))}
-                      onChange={() => toggle(flow)}
+                      aria-label="Select all flows on this page"
+                      checked={allSelected}
+                      onChange={toggleAll}
                     />
-                  </td>
-                  <td>
-                    <Link to={`/flows/edit/${encodeURIComponent(flow.namespace)}/${encodeURIComponent(flow.id)}`} data-testid="flow-link">
-                      {flow.id}
-                    </Link>
-                    {flow.disabled && (
-                      <span className="tag muted" data-testid="flow-disabled">
-                        disabled
-                      </span>
-                    )}
-                    {flow.description && <div className="muted flow-description">{flow.description.split("\n")[0]}</div>}
-                  </td>
-                  <td>
-                    <button type="button" className="link" onClick={() => update({ namespace: flow.namespace })}>
-                      {flow.namespace}
-                    </button>
-                  </td>
-                  <td>
-                    <Labels labels={labelList(flow.labels)} onPick={(label) => update({ labels: [...new Set([...labels, label])] })} />
-                  </td>
-                  <td>
-                    <LastExecutions namespace={flow.namespace} flowId={flow.id} />
-                  </td>
-                  <td className="nowrap">{formatDate((flow as Flow & { updated?: string }).updated)}</td>
-                  <td className="actions nowrap">
-                    <button
-                      type="button"
-                      onClick={() => setExecuting({ namespace: flow.namespace, id: flow.id })}
-                      disabled={flow.disabled}
-                      title={flow.disabled ? "A disabled flow cannot be executed" : undefined}
-                      data-testid="flow-execute"
-                    >
-                      Execute
-                    </button>
-                    <button
-                      type="button"
-                      onClick={() => bulk.mutate({ action: flow.disabled ? "enable" : "disable", flows: [flow] })}
-                      data-testid={flow.disabled ? "flow-enable" : "flow-disable"}
-                    >
-                      {flow.disabled ? "Enable" : "Disable"}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={`Delete ${flow.namespace}.${flow.id}`}
-                      onClick={() => setConfirm({ action: "delete", flows: [flow] })}
-                      data-testid="flow-delete"
-                    >
-                      Delete
-                    </button>
-                  </td>
+                  </th>
+                  {sortHeader("id", "Id")}
+                  {sortHeader("namespace", "Namespace")}
+                  <th>Labels</th>
+                  <th>Last executions</th>
+                  {sortHeader("updated", "Updated")}
+                  <th>Actions</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {results.map((flow) => (
+                  <tr
+                    key={flowKey(flow)}
+                    data-testid="flow-row"
+                    data-flow-id={flow.id}
+                    data-namespace={flow.namespace}
+                    className={flow.disabled ? "disabled" : undefined}
+                  >
+                    <td className="select">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${flow.namespace}.${flow.id}`}
+                        checked={selection.has(flowKey(flow))}
+                        onChange={() => toggle(flow)}
+                      />
+                    </td>
+                    <td>
+                      <Link
+                        to={`/flows/edit/${encodeURIComponent(flow.namespace)}/${encodeURIComponent(flow.id)}`}
+                        data-testid="flow-link"
+                      >
+                        {flow.id}
+                      </Link>
+                      {flow.disabled && (
+                        <span className="tag muted" data-testid="flow-disabled">
+                          disabled
+                        </span>
+                      )}
+                      {flow.description && (
+                        <div className="muted flow-description">{flow.description.split("\n")[0]}</div>
+                      )}
+                    </td>
+                    <td>
+                      <button type="button" className="link" onClick={() => update({ namespace: flow.namespace })}>
+                        {flow.namespace}
+                      </button>
+                    </td>
+                    <td>
+                      <Labels
+                        labels={labelList(flow.labels)}
+                        onPick={(label) => update({ labels: [...new Set([...labels, label])] })}
+                      />
+                    </td>
+                    <td>
+                      <LastExecutions namespace={flow.namespace} flowId={flow.id} />
+                    </td>
+                    <td className="updated">{formatDate((flow as Flow & { updated?: string }).updated)}</td>
+                    <td className="actions nowrap">
+                      <button
+                        type="button"
+                        onClick={() =>
+                          setExecuting({
+                            namespace: flow.namespace,
+                            id: flow.id,
+                          })
+                        }
+                        disabled={flow.disabled}
+                        title={flow.disabled ? "A disabled flow cannot be executed" : undefined}
+                        data-testid="flow-execute"
+                      >
+                        Execute
+                      </button>
+                      <button
+                        type="button"
+                        onClick={() =>
+                          bulk.mutate({
+                            action: flow.disabled ? "enable" : "disable",
+                            flows: [flow],
+                          })
+                        }
+                        data-testid={flow.disabled ? "flow-enable" : "flow-disable"}
+                      >
+                        {flow.disabled ? "Enable" : "Disable"}
+                      </button>
+                      <button
+                        type="button"
+                        className="danger"
+                        aria-label={`Delete ${flow.namespace}.${flow.id}`}
+                        onClick={() => setConfirm({ action: "delete", flows: [flow] })}
+                        data-testid="flow-delete"
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {flows.isLoading && <div className="loading">Loading flows…</div>}
           {!flows.isLoading && results.length === 0 && !flows.error && (
             <div className="empty" data-testid="flows-empty">
-              {q || namespace || labels.length ? "No flow matches these filters." : "No flow yet: create the first one."}
+              {q || namespace || labels.length
+                ? "No flow matches these filters."
+                : "No flow yet: create the first one."}
             </div>
           )}
           <Pagination
@@ -363,7 +424,15 @@ function Labels({ labels, onPick }: { labels: Label[]; onPick: (label: string) =
 }
 
 /** The flow's last few executions, newest first, as small state badges linking to them. */
-export function LastExecutions({ namespace, flowId, count = 5 }: { namespace: string; flowId: string; count?: number }) {
+export function LastExecutions({
+  namespace,
+  flowId,
+  count = 5,
+}: {
+  namespace: string;
+  flowId: string;
+  count?: number;
+}) {
   const executions = useQuery({
     queryKey: ["executions", "search", { namespace, flowId, size: count }],
     queryFn: () => api<PagedResults<Execution>>("/executions/search" + qs({ namespace, flowId, size: count, page: 1 })),
