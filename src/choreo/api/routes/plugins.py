@@ -127,16 +127,14 @@ def _references(node: Any) -> set[str]:
 
 
 def _as_definitions(node: Any) -> Any:
-    """A copy with `#/$defs/X` references as `#/definitions/X`, where Kestra's documents keep them."""
+    """A copy with every `#/$defs/X` reference (`$ref`s and discriminator mappings alike) as `#/definitions/X`,
+    where Kestra's documents keep them."""
     if isinstance(node, dict):
-        return {
-            key: ("#/definitions/" + value.removeprefix("#/$defs/"))
-            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/")
-            else _as_definitions(value)
-            for key, value in node.items()
-        }
+        return {key: _as_definitions(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_as_definitions(item) for item in node]
+    if isinstance(node, str) and node.startswith("#/$defs/"):
+        return "#/definitions/" + node.removeprefix("#/$defs/")
     return node
 
 
