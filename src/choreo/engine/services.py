@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from choreo.engine.effects import retry_execution, split_items, subflow_execution, subflow_outputs, waiting_parent
 from choreo.engine.events import (
@@ -53,6 +56,14 @@ log = logging.getLogger(__name__)
 
 #: Log lines wait at most this long to be written with the next result.
 LOG_FLUSH_SECONDS = 0.2
+#: How long a service waits before trying the store again when it is unreachable.
+STORE_RETRY_SECONDS = 0.5
+#: The store cannot be reached (server restarting, network down): retried, never a task's or an execution's failure.
+STORE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _brief(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def ended(execution: Execution) -> bool:
@@ -83,17 +94,50 @@ def log_entry(execution: Execution, task_run_id: str | None, attempt: int, level
 
 
 class Wakeup:
-    """An asyncio event set when jobs of `kinds` are pushed (from any thread of this process)."""
+    """An asyncio event set when jobs of `kinds` are pushed: by any thread of this process, and on PostgreSQL by any
+    process (a `LISTEN` connection watched from a thread), so consumers in other processes wake at once instead of
+    at their next poll."""
 
     def __init__(self, store: Store, kinds: Iterable[str], loop: asyncio.AbstractEventLoop) -> None:
         self.kinds = frozenset(kinds)
         self.event = asyncio.Event()
         self._loop = loop
         self._unsubscribe = store.on_commit_push(self._pushed)
+        self._closed = threading.Event()
+        self._listener: threading.Thread | None = None
+        if store.backend == "postgresql":
+            self._listener = threading.Thread(
+                target=self._listen, args=(store,), name=f"wakeup-{'-'.join(sorted(self.kinds))}", daemon=True
+            )
+            self._listener.start()
 
     def _pushed(self, kinds: frozenset[str]) -> None:
         if kinds & self.kinds:
+            self._wake()
+
+    def _wake(self) -> None:
+        try:
             self._loop.call_soon_threadsafe(self.event.set)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+    def _listen(self, store: Store) -> None:
+        waiter = None
+        while not self._closed.is_set():
+            try:
+                if waiter is None:
+                    waiter = store.listen(self.kinds)
+                    self._wake()  # pushes may have been missed while not listening: claim once
+                if waiter.wait(0.5):
+                    self._wake()
+            except Exception as exc:  # the database is unreachable: the consumers poll meanwhile
+                log.debug("queue wake-up listener: %s", exc)
+                if waiter is not None:
+                    waiter.close()
+                    waiter = None
+                self._closed.wait(1.0)
+        if waiter is not None:
+            waiter.close()
 
     def set(self) -> None:
         self.event.set()
@@ -107,6 +151,7 @@ class Wakeup:
 
     def close(self) -> None:
         self._unsubscribe()
+        self._closed.set()
 
 
 class ExecutorService:
@@ -141,18 +186,27 @@ class ExecutorService:
         self.on_logs = on_logs
         # Whether a worker of a group is alive (a task's workerGroup.fallback FAIL / CANCEL acts when none is).
         self.worker_group_alive = worker_group_alive
+        self._stranded: list[int] = []  # jobs still claimed by us whose step failed on a store error
 
     async def run(self, stop: asyncio.Event, *, poll: float = 5.0) -> None:
         """Process events until `stop` is set. `poll` bounds the wait when a wake-up is lost (another process)."""
         wakeup = Wakeup(self.store, [EXECUTION_JOB], asyncio.get_running_loop())
         try:
             while not stop.is_set():
-                jobs = self.store.queue.claim(EXECUTION_JOB, self.consumer_id, self.batch)
-                if jobs:
-                    self.process(jobs)
-                    await asyncio.sleep(0)  # let the API and the workers in
-                    continue
-                await wakeup.wait(self._until_next(poll))
+                try:
+                    if self._stranded:  # jobs claimed while the store failed: claimable again (by anyone)
+                        self.store.queue.release(self._stranded, consumer_id=self.consumer_id)
+                        self._stranded = []
+                    jobs = self.store.queue.claim(EXECUTION_JOB, self.consumer_id, self.batch)
+                    if jobs:
+                        self.process(jobs)
+                        await asyncio.sleep(0)  # let the API and the workers in
+                        continue
+                    until_next = self._until_next(poll)
+                except STORE_ERRORS as exc:  # the database is unreachable (restart…): try again, never give up
+                    log.warning("executor: the store is unreachable (%s); retrying", _brief(exc))
+                    until_next = STORE_RETRY_SECONDS
+                await wakeup.wait(until_next)
         finally:
             wakeup.close()
 
@@ -171,6 +225,9 @@ class ExecutorService:
                 self._step(execution_id, group)
             except _JobTakenBack:
                 log.warning("events of execution %s were handed to another executor meanwhile", execution_id)
+            except STORE_ERRORS as exc:  # nothing committed; the jobs are still claimed by us: give them back later
+                log.warning("execution %s could not be advanced (%s); it will be retried", execution_id, _brief(exc))
+                self._stranded.extend(job.id for job in group)
             except Exception:  # one broken execution must not stop the others: its jobs come back later
                 log.exception("execution %s could not be advanced", execution_id)
                 self.store.queue.release(
@@ -373,7 +430,12 @@ class WorkerService:
         try:
             while not stop.is_set():
                 free = self.threads - len(self._running)
-                jobs = self.store.queue.claim(TASK_JOB, self.consumer_id, free, group=self.group) if free > 0 else []
+                try:
+                    jobs = self.store.queue.claim(TASK_JOB, self.consumer_id, free, group=self.group) if free else []
+                except STORE_ERRORS as exc:  # the database is unreachable (restart…): try again, never give up
+                    log.warning("worker: the store is unreachable (%s); retrying", _brief(exc))
+                    await wakeup.wait(STORE_RETRY_SECONDS)
+                    continue
                 for job in jobs:
                     payload = TaskJob.from_payload(job.payload)
                     self._jobs[payload.task_run_id] = job.id
@@ -382,7 +444,10 @@ class WorkerService:
                     await asyncio.sleep(0)
                     continue
                 await wakeup.wait(LOG_FLUSH_SECONDS if self._pending else poll)
-                self._flush_if_old()
+                try:
+                    self._flush_if_old()
+                except STORE_ERRORS as exc:  # the lines stay pending: they go with the next result or flush
+                    log.warning("worker: could not write log lines (%s); retrying", _brief(exc))
         finally:
             wakeup.close()
 
@@ -430,29 +495,43 @@ class WorkerService:
         finally:
             self._running.pop(payload.task_run_id, None)
             self._jobs.pop(payload.task_run_id, None)
-        pending, self._pending, self._oldest = self._pending, [], None
-        try:
-            with self.store.transaction() as tx:
-                if pending:
-                    tx.logs.append(pending)
-                # Fencing: the result counts only while this worker still holds the job. A job taken back (this
-                # worker was presumed dead and the attempt resubmitted) rolls the whole commit back.
-                if tx.queue.ack([job.id], consumer_id=self.consumer_id) != 1:
-                    raise _JobTakenBack(job.id)
-                push_event(tx, payload.execution_id, result)
-        except _JobTakenBack:
-            log.warning(
-                "attempt %d of task run %s was resubmitted meanwhile: its result is dropped",
-                payload.attempt,
-                payload.task_run_id,
-            )
+        while True:
+            pending, self._pending, self._oldest = self._pending, [], None
+            try:
+                with self.store.transaction() as tx:
+                    if pending:
+                        tx.logs.append(pending)
+                    # Fencing: the result counts only while this worker still holds the job. A job taken back (this
+                    # worker was presumed dead and the attempt resubmitted) rolls the whole commit back.
+                    if tx.queue.ack([job.id], consumer_id=self.consumer_id) != 1:
+                        raise _JobTakenBack(job.id)
+                    push_event(tx, payload.execution_id, result)
+            except _JobTakenBack:
+                log.warning(
+                    "attempt %d of task run %s was resubmitted meanwhile: its result is dropped",
+                    payload.attempt,
+                    payload.task_run_id,
+                )
+            except STORE_ERRORS as exc:  # nothing committed: keep the result until the store is back (fencing
+                # still applies: if this worker was declared dead meanwhile, the retry is dropped as above)
+                log.warning("result of task run %s not saved (%s); retrying", payload.task_run_id, _brief(exc))
+                self._pending = pending + self._pending
+                await asyncio.sleep(STORE_RETRY_SECONDS)
+                continue
+            break
         self._where.pop(payload.task_run_id, None)
         if self._wakeup is not None:
             self._wakeup.set()  # a slot is free
 
     async def _run(self, payload: TaskJob) -> TaskResult:
-        execution = self.store.executions.get(payload.execution_id)
-        flow = self.flows.get(payload.namespace, payload.flow_id, payload.revision)
+        while True:  # an unreachable store is not the task's failure: wait for it (liveness bounds the wait)
+            try:
+                execution = self.store.executions.get(payload.execution_id)
+                flow = self.flows.get(payload.namespace, payload.flow_id, payload.revision)
+                break
+            except STORE_ERRORS as exc:
+                log.warning("task run %s cannot be loaded (%s); retrying", payload.task_run_id, _brief(exc))
+                await asyncio.sleep(STORE_RETRY_SECONDS)
         if execution is None or flow is None:
             return TaskResult(payload.task_run_id, State.FAILED, retryable=False)
         self._where[payload.task_run_id] = execution

@@ -35,6 +35,8 @@ class Dialect:
     name: str
     #: Execution options of connections that only read, outside a transaction.
     read_options: dict[str, Any] = {}
+    #: Whether a lone write statement may run in autocommit (`AutoScope.write_one`).
+    single_write_autocommit = False
 
     def create_engine(self, url: URL, *, pool_size: int) -> Engine:
         raise NotImplementedError
@@ -53,6 +55,11 @@ class Dialect:
 
     def notify(self, conn: Connection, kind: str) -> None:
         """Announce a pushed job to other processes, delivered when the transaction commits."""
+
+    def notify_column(self, kind: Any) -> Any:
+        """An expression that announces `kind` as `notify` does, for the `RETURNING` clause of the statement that
+        pushes the job (one round trip fewer); None when `notify` must be called instead."""
+        return None
 
     def lock_for_migration(self, conn: Connection) -> None:
         """Serialise concurrent `migrate()` calls (SQLite: the write transaction already does)."""
@@ -129,6 +136,7 @@ class PostgresDialect(Dialect):
     # A lone read needs no BEGIN/ROLLBACK round trips (half the latency of a get); a paged search then counts and
     # fetches in two snapshots, which is fine for a listing.
     read_options = {"isolation_level": "AUTOCOMMIT"}
+    single_write_autocommit = True
 
     def create_engine(self, url: URL, *, pool_size: int) -> Engine:
         from choreo.store.schema import add_postgres_index_options
@@ -149,6 +157,9 @@ class PostgresDialect(Dialect):
 
     def notify(self, conn: Connection, kind: str) -> None:
         conn.execute(select(func.pg_notify(CHANNEL, kind)))
+
+    def notify_column(self, kind: Any) -> Any:
+        return func.pg_notify(CHANNEL, kind)
 
     def lock_for_migration(self, conn: Connection) -> None:
         conn.execute(select(func.pg_advisory_xact_lock(0x63686F72656F)))  # "choreo"

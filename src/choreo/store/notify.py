@@ -77,8 +77,9 @@ class PostgresWaiter:
         import psycopg
 
         deadline = None if timeout is None else time.monotonic() + timeout
+        reconnecting = self._conn is None
         try:
-            if self._conn is None:
+            if reconnecting:
                 self._connect()
                 return True  # notifications may have been missed while disconnected: let the consumer poll
             while True:
@@ -90,8 +91,11 @@ class PostgresWaiter:
                 if deadline is not None and time.monotonic() >= deadline:
                     return False
         except psycopg.OperationalError as exc:
-            log.warning("queue listener lost its connection (%s); reconnecting on the next wait", exc)
             self.close()
+            if reconnecting:  # the server is still down: wait (up to a second) rather than retry in a busy loop
+                time.sleep(1.0 if deadline is None else min(1.0, max(0.0, deadline - time.monotonic())))
+                return True
+            log.warning("queue listener lost its connection (%s); reconnecting on the next wait", exc)
             return True
 
     def _wanted(self, kind: str) -> bool:

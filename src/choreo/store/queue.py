@@ -84,9 +84,23 @@ class QueueRepository(Repository):
             "deliveries": 0,
         }
         with self._scope.write() as unit:
-            job_id = unit.conn.execute(_INSERT, row).inserted_primary_key[0]  # type: ignore[index]
-            self._announce(unit, [kind])
+            notify = kind not in unit.pushed and self._insert_notifying() is not None
+            if notify:  # PostgreSQL: the NOTIFY rides on the INSERT (RETURNING pg_notify(…)), no extra round trip
+                job_id = unit.conn.execute(self._insert_notifying(), row).first()[0]  # type: ignore[index]
+                unit.pushed.add(kind)
+            else:
+                job_id = unit.conn.execute(_INSERT, row).inserted_primary_key[0]  # type: ignore[index]
+                self._announce(unit, [kind])
         return int(job_id)
+
+    def _insert_notifying(self) -> Any:
+        """`INSERT … RETURNING id, pg_notify(channel, kind)` on PostgreSQL (None elsewhere), built once."""
+
+        def build(dialect: Any) -> Any:
+            column = dialect.notify_column(table.c.kind)
+            return None if column is None else table.insert().returning(table.c.id, column)
+
+        return self._context.statement("queue.insert_notifying", build)
 
     def push_many(
         self,
@@ -130,7 +144,7 @@ class QueueRepository(Repository):
         params = {"p_kind": kind, "p_consumer": consumer_id, "p_now": self._now(now), "p_limit": limit}
         if group is not None:
             params["p_group"] = group
-        with self._scope.write() as unit:
+        with self._scope.write_one() as unit:  # one statement: no BEGIN / COMMIT round trips on PostgreSQL
             rows = unit.conn.execute(_CLAIM[group is not None], params).all()
         return sorted((_row_to_job(row) for row in rows), key=lambda job: job.id)
 
