@@ -133,3 +133,23 @@ def test_worker_group_wait_queues_the_task_for_the_group(tmp_path):
         assert TaskJob.from_payload(job.payload).task_id == "train"
     finally:
         rt.close()
+
+
+def test_a_component_reaped_while_silent_learns_it_on_its_next_beat(rt):
+    told = []
+    me = describe("frozen-worker", "worker")
+    liveness = rt.liveness(frozenset({"executor"}))
+    liveness.components = [me]
+    liveness.on_declared_dead = lambda: told.append("dead")
+    assert liveness.tick() is None  # first beat: registered, nothing to do
+    assert rt.store.components.beat([me]) == set()  # an ordinary beat registers nothing
+    rt.store.components.beat([me], now=datetime.now(UTC) - timedelta(seconds=10))  # silent for 10 s…
+    other = rt.liveness(frozenset({"scheduler"}))
+    assert other.reap() == ["frozen-worker"]  # … so another process reaped it
+
+    react = liveness.tick()
+
+    assert react is not None
+    react()
+    assert told == ["dead"]
+    assert [c.id for c in rt.store.components.list() if c.id == "frozen-worker"] == ["frozen-worker"]  # back

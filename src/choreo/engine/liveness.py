@@ -58,8 +58,10 @@ def describe(component_id: str, kind: str, *, worker_group: str | None = None, t
 
 
 class Liveness:
-    """Beats for this process's components, reaps the dead ones (of any process), and tells a worker that lost the
-    store to stop (`on_store_lost`)."""
+    """Beats for this process's components, reaps the dead ones (of any process), and tells a worker to stop the
+    attempts that are (or are about to be) resubmitted elsewhere: `on_store_lost` when the store has been unreachable
+    for longer than the timeout, `on_declared_dead` when this process was silent that long (stopped, swapped out…)
+    and finds on its next beat that the others reaped it. Both are called on the event loop."""
 
     def __init__(
         self,
@@ -68,18 +70,23 @@ class Liveness:
         settings: LivenessSettings = LivenessSettings(),
         *,
         on_store_lost: Callable[[], None] | None = None,
+        on_declared_dead: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.components = components
         self.settings = settings
         self.on_store_lost = on_store_lost
+        self.on_declared_dead = on_declared_dead
         self._last_beat = time.monotonic()
         self._lost = False
+        self._registered = False
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
             while not stop.is_set():
-                await asyncio.to_thread(self.tick)
+                react = await asyncio.to_thread(self.tick)
+                if react is not None:
+                    react()
                 try:
                     await asyncio.wait_for(stop.wait(), self.settings.interval)
                 except TimeoutError:
@@ -90,23 +97,33 @@ class Liveness:
             except Exception:  # the store is gone: the others will find the heartbeat stale
                 log.warning("could not deregister the components on stop")
 
-    def tick(self) -> None:
+    def tick(self) -> Callable[[], None] | None:
+        """One beat (and reaping); what this process must do about its own attempts, if anything."""
         try:
-            self.store.components.beat(self.components)
+            registered = self.store.components.beat(self.components)
         except Exception as exc:  # the store is unreachable: keep trying; past the timeout, stop our attempts
             silent = time.monotonic() - self._last_beat
             log.warning("heartbeat failed (%s: %s); last one %.1f s ago", type(exc).__name__, exc, silent)
-            if silent > self.settings.timeout and not self._lost and self.on_store_lost is not None:
+            if silent > self.settings.timeout and not self._lost:
                 self._lost = True
                 log.error("no heartbeat for %.1f s: stopping this process's running attempts", silent)
-                self.on_store_lost()
-            return
+                return self.on_store_lost
+            return None
+        react = None
+        if registered and self._registered:
+            log.error(
+                "this process was declared dead while silent (%s): attempts resubmitted elsewhere are stopped",
+                ", ".join(sorted(registered)),
+            )
+            react = self.on_declared_dead
+        self._registered = True
         self._last_beat = time.monotonic()
         self._lost = False
         try:
             self.reap()
         except Exception:  # reaping is retried at the next beat
             log.exception("reaping dead components failed")
+        return react
 
     def reap(self) -> list[str]:
         """Hand over what dead components held; the ids of those this call reaped."""

@@ -462,15 +462,24 @@ class WorkerService:
             task.cancel()
         if left:
             await asyncio.wait(left, timeout=5)
-        self._flush()
+        self._flush(fenced=False)  # the lines of attempts given back: what they did before being stopped
 
     def abandon_all(self) -> list[int]:
         """The store is unreachable for longer than the liveness timeout: the attempts are being resubmitted
         elsewhere, so stop them all without reporting anything. The ids of their jobs."""
-        job_ids = [self._jobs[run_id] for run_id in self._running if run_id in self._jobs]
-        self._abandoned.update(self._running)
-        for task in list(self._running.values()):
-            task.cancel()
+        return self._abandon(list(self._running))
+
+    def abandon_taken_back(self) -> list[int]:
+        """This worker was declared dead while silent (stopped, frozen): stop, without reporting anything, the
+        attempts whose jobs it no longer holds (they were resubmitted). The ids of their jobs."""
+        held = {job.id for job in self.store.queue.claimed_by(self.consumer_id, TASK_JOB)}
+        return self._abandon([run_id for run_id in self._running if self._jobs.get(run_id) not in held])
+
+    def _abandon(self, task_run_ids: list[str]) -> list[int]:
+        job_ids = [self._jobs[run_id] for run_id in task_run_ids if run_id in self._jobs]
+        for run_id in task_run_ids:
+            self._abandoned.add(run_id)
+            self._running[run_id].cancel()
         return job_ids
 
     async def _attempt(self, job: Job, payload: TaskJob) -> None:
@@ -559,7 +568,17 @@ class WorkerService:
         if self._oldest is not None and time.monotonic() - self._oldest > LOG_FLUSH_SECONDS:
             self._flush()
 
-    def _flush(self) -> None:
-        if self._pending:
-            pending, self._pending, self._oldest = self._pending, [], None
+    def _flush(self, *, fenced: bool = True) -> None:
+        if not self._pending:
+            return
+        pending, self._pending, self._oldest = self._pending, [], None
+        if not fenced:
             self.store.logs.append(pending)
+            return
+        with self.store.transaction() as tx:
+            # Fencing, as for results: the lines of an attempt whose job was taken back (this worker was presumed
+            # dead and the attempt resubmitted) are not written.
+            held = {job.id for job in tx.queue.claimed_by(self.consumer_id, TASK_JOB)}
+            lines = [entry for entry in pending if self._jobs.get(entry.task_run_id or "") in held]
+            if lines:
+                tx.logs.append(lines)

@@ -141,8 +141,16 @@ class Runtime:
         if webserver:
             described.append(describe(self.webserver_id, "webserver"))
         settings = LivenessSettings(self.config.heartbeat_interval, self.config.heartbeat_timeout)
-        on_lost = self.worker_service.abandon_all if "worker" in components else None
-        return Liveness(self.store, described, settings, on_store_lost=on_lost)
+        if "worker" not in components:
+            return Liveness(self.store, described, settings)
+        worker = self.worker_service
+        return Liveness(
+            self.store,
+            described,
+            settings,
+            on_store_lost=worker.abandon_all,
+            on_declared_dead=worker.abandon_taken_back,
+        )
 
     async def run(
         self, stop: asyncio.Event, components: frozenset[str] = COMPONENTS, *, webserver: bool = False

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from choreo.store._base import Repository
 from choreo.store.schema import components as table
@@ -53,29 +53,41 @@ def _row_to_component(row: Any) -> Component:
     )
 
 
+def _component_row(component: Component, heartbeat: datetime) -> dict[str, Any]:
+    return {
+        "id": component.id,
+        "kind": component.kind,
+        "host": component.host,
+        "pid": component.pid,
+        "worker_group": component.worker_group,
+        "threads": component.threads,
+        "started": component.started,
+        "heartbeat": heartbeat,
+    }
+
+
 class ComponentRepository(Repository):
-    def beat(self, components: list[Component], *, now: datetime | None = None) -> None:
-        """Record that `components` are alive now (registering those seen for the first time)."""
+    def beat(self, components: list[Component], *, now: datetime | None = None) -> set[str]:
+        """Record that `components` are alive now, registering those that have no row: the ids registered, which for
+        a component that had beaten before means it was declared dead (and its jobs taken back) meanwhile."""
         if not components:
-            return
+            return set()
         now = self._now(now)
-        insert = self._dialect.insert(table)
-        stmt = insert.on_conflict_do_update(index_elements=[table.c.id], set_={"heartbeat": insert.excluded.heartbeat})
-        rows = [
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "host": c.host,
-                "pid": c.pid,
-                "worker_group": c.worker_group,
-                "threads": c.threads,
-                "started": c.started,
-                "heartbeat": now,
-            }
-            for c in components
-        ]
+        ids = [c.id for c in components]
         with self._scope.write() as unit:
-            unit.conn.execute(stmt, rows)
+            present = set(
+                unit.conn.execute(
+                    update(table).where(table.c.id.in_(ids)).values(heartbeat=now).returning(table.c.id)
+                ).scalars()
+            )
+            missing = [c for c in components if c.id not in present]
+            if missing:
+                insert = self._dialect.insert(table)
+                stmt = insert.on_conflict_do_update(
+                    index_elements=[table.c.id], set_={"heartbeat": insert.excluded.heartbeat}
+                )
+                unit.conn.execute(stmt, [_component_row(c, now) for c in missing])
+        return {c.id for c in missing}
 
     def list(self) -> list[Component]:
         with self._scope.read() as unit:
