@@ -69,8 +69,6 @@ class RealtimeTrigger(NatsConnection, Trigger):
     )
 
     async def listen(self, ctx: TriggerContext) -> AsyncIterator[TriggerEvent]:
-        from nats.errors import TimeoutError as NoMessage
-
         connection = await self.connect(ctx)
         unacknowledged: dict[int, Msg] = {}
         try:
@@ -86,7 +84,7 @@ class RealtimeTrigger(NatsConnection, Trigger):
             while True:
                 try:  # one message as soon as it arrives, or the rest of a batch the stream said was waiting
                     messages = await subscription.fetch(wanted, WAIT_SECONDS if wanted == 1 else BATCH_WAIT_SECONDS)
-                except NoMessage:
+                except TimeoutError:  # nats' own or asyncio's (a fetch that expires empty raises either)
                     wanted = 1
                     continue
                 unacknowledged.update((id(message), message) for message in messages)

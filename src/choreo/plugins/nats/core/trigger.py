@@ -84,8 +84,6 @@ class Trigger(NatsConnection, BaseTrigger):
     )
 
     async def poll(self, ctx: TriggerContext) -> list[TriggerEvent]:
-        from nats.errors import TimeoutError as NoMessage
-
         subject = str(ctx.render(self.subject))
         max_records = None if self.max_records is None else int(ctx.render(self.max_records))
         max_seconds = None if self.max_duration is None else _seconds(ctx.render(self.max_duration))
@@ -106,7 +104,7 @@ class Trigger(NatsConnection, BaseTrigger):
                 wanted = self.batch_size if max_records is None else min(self.batch_size, max_records - len(messages))
                 try:
                     messages += await subscription.fetch(wanted, wait)
-                except NoMessage:
+                except TimeoutError:  # nats' own or asyncio's (a fetch that expires empty raises either)
                     break
                 if max_seconds is not None and time.monotonic() - started >= max_seconds:
                     break
