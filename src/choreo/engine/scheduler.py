@@ -25,7 +25,7 @@ from choreo.engine.jobs import EXECUTION_JOB
 from choreo.engine.stored_flows import StoredFlows
 from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
-from choreo.model.execution import Execution, ExecutionTrigger
+from choreo.model.execution import Execution, ExecutionTrigger, StateRecord
 from choreo.model.flow import Flow
 from choreo.model.trigger import Trigger
 from choreo.plugins.core.trigger.schedule import RecoverMissedSchedules, Schedule
@@ -132,32 +132,94 @@ class SchedulerService:
         self._revisions: dict[tuple[str, str], int] = {}  # the flow revisions `sync` last looked at
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Evaluate every second, on the second (no drift: each wait is to the next whole second)."""
+        """Fire every second, on the second (no drift: each wait is to the next whole second). Each second is
+        prepared ahead — due triggers claimed, dates evaluated, executions built — as soon as the previous one is
+        written, so on the second itself only the writes remain (what a busy minute's lateness is made of)."""
         while not stop.is_set():
+            at = _next_second(self.clock())
+            prepared = None
             try:
-                self.tick()
-            except Exception:  # a broken tick must not stop the schedules: the next one tries again
+                prepared = self.prepare(at)
+            except Exception:  # a broken evaluation must not stop the schedules: the next second tries again
+                log.exception("scheduler: evaluating the triggers due at %s failed", _iso(at))
+            wait = (at - self.clock()).total_seconds()
+            if wait > 0:
+                try:
+                    await asyncio.wait_for(stop.wait(), wait)
+                except TimeoutError:
+                    pass
+            if stop.is_set():
+                if prepared is not None:
+                    self.abandon(prepared)
+                break
+            try:
+                if prepared is not None:
+                    self.fire(prepared)
+                self._backfills(at)
+            except Exception:
                 log.exception("scheduler tick failed")
-            now = self.clock()
-            wait = 1.0 - now.microsecond / 1_000_000
-            try:
-                await asyncio.wait_for(stop.wait(), wait)
-            except TimeoutError:
-                pass
 
     # -- one evaluation ----------------------------------------------------------------------------------------------
     def tick(self) -> int:
         """Fire what is due now; the number of executions created."""
         now = self.clock()
-        if self._synced_at is None or now - self._synced_at >= timedelta(seconds=SYNC_SECONDS):
-            self.sync(now)
+        return self.fire(self.prepare(now)) + self._backfills(now)
+
+    def prepare(self, at: datetime) -> Prepared:
+        """Claim the triggers due at `at` and evaluate them: their executions and new states, written by `fire`.
+        The claims commit here (locks that expire after LOCK_TTL should this process die before `fire`)."""
+        if self._synced_at is None or at - self._synced_at >= timedelta(seconds=SYNC_SECONDS):
+            self.sync(at)
+        prepared = Prepared(at)
+        due = self.store.triggers.due(now=at)
+        if not due:
+            return prepared
+        revisions = self.store.flows.latest_revisions()
+        with self.store.transaction() as tx:  # one statement per BATCH triggers, one commit
+            claimed = [
+                tx.triggers.claim_due(
+                    [(state.namespace, state.flow_id, state.trigger_id) for state in due[start : start + BATCH]],
+                    self.owner,
+                    LOCK_TTL,
+                    now=at,
+                )
+                for start in range(0, len(due), BATCH)
+            ]
+        for states in claimed:
+            batch = Batch()
+            batch.states = [
+                self._evaluate(state, at, revisions.get((state.namespace, state.flow_id)), batch) for state in states
+            ]
+            prepared.batches.append(batch)
+        return prepared
+
+    def fire(self, prepared: Prepared) -> int:
+        """Write what `prepare` evaluated: each batch's executions, start jobs and trigger states in one
+        transaction. The number of executions created."""
         created = 0
-        due = self.store.triggers.due(now=now)
-        revisions = self.store.flows.latest_revisions() if due else {}
-        for start in range(0, len(due), BATCH):
-            created += self._fire_batch(due[start : start + BATCH], now, revisions)
-        created += self._backfills(now)
+        for index, batch in enumerate(prepared.batches):
+            try:
+                with self.store.transaction() as tx:
+                    batch.write(tx)
+                    tx.triggers.release_evaluated(batch.states, self.owner, now=prepared.at)
+            except Exception:
+                self.abandon(Prepared(prepared.at, prepared.batches[index:]))
+                raise
+            created += len(batch.executions)
         return created
+
+    def abandon(self, prepared: Prepared) -> None:
+        """Free the claims of what will not be written (stopping, or a failed write): the next evaluation fires
+        those dates rather than wait for the locks to expire."""
+        for batch in prepared.batches:
+            for state in batch.states:
+                try:
+                    self.store.triggers.unlock(state.namespace, state.flow_id, state.trigger_id, self.owner)
+                except Exception:  # the store is gone: the locks expire after LOCK_TTL
+                    log.warning(
+                        "could not free the claim of %s.%s/%s", state.namespace, state.flow_id, state.trigger_id
+                    )
+                    return
 
     def sync(self, now: datetime) -> None:
         """Give each schedule trigger of the live flows a state (its first date is the next one after now), and
@@ -188,29 +250,12 @@ class SchedulerService:
         state = existing or TriggerState(namespace=flow.namespace, flow_id=flow.id, trigger_id=trigger.id)
         self.store.triggers.put(replace(state, next_date=self.schedules.next_after(trigger, now)))
 
-    def _fire_batch(self, due: list[TriggerState], now: datetime, revisions: dict[tuple[str, str], int]) -> int:
-        """Claim the batch's triggers (one statement: what another scheduler fired meanwhile is left out), fire
-        their dates, and write executions, start jobs and new states in bulk, all in one transaction."""
-        batch = Batch()
-        with self.store.transaction() as tx:
-            keys = [(state.namespace, state.flow_id, state.trigger_id) for state in due]
-            claimed = tx.triggers.claim_due(keys, self.owner, LOCK_TTL, now=now)
-            states = [
-                self._evaluate(tx, state, now, revisions.get((state.namespace, state.flow_id)), batch)
-                for state in claimed
-            ]
-            batch.write(tx)
-            tx.triggers.release_evaluated(states, self.owner, now=now)
-        return len(batch.executions)
-
-    def _evaluate(
-        self, tx: Any, state: TriggerState, now: datetime, revision: int | None, batch: Batch
-    ) -> TriggerState:
+    def _evaluate(self, state: TriggerState, now: datetime, revision: int | None, batch: Batch) -> TriggerState:
         flow = self.flows.get(state.namespace, state.flow_id, revision) if revision is not None else None
         trigger = _find(flow, state.trigger_id) if flow is not None else None
         if flow is None or trigger is None or flow.disabled or trigger.disabled:
             return replace(state, next_date=None)  # re-armed by `sync` if the flow or trigger comes back
-        if self._stopped(tx, trigger, state):
+        if self._stopped(trigger, state):
             batch.logs.append(_log(state, f"trigger disabled: the last execution ended {trigger.stop_after}", "WARN"))
             return replace(state, disabled=True)
         dates: list[datetime] = []
@@ -228,7 +273,7 @@ class SchedulerService:
         for index, date in enumerate(dates):
             if date in fire:
                 previous = neighbours[index] or self.schedules.previous_before(trigger, date)
-                created = self._create(flow, trigger, date, previous, neighbours[index + 2], batch, state)
+                created = self._create(flow, trigger, date, previous, neighbours[index + 2], batch, state, now)
                 execution_id = created or execution_id
         last = dates[-1] if dates else state.last_date
         context = {**state.context, "evaluatedAt": _iso(now)}
@@ -248,10 +293,10 @@ class SchedulerService:
             return [missed[-1], *on_time]
         return [*missed, *on_time]
 
-    def _stopped(self, tx: Any, trigger: Trigger, state: TriggerState) -> bool:
+    def _stopped(self, trigger: Trigger, state: TriggerState) -> bool:
         if not trigger.stop_after or not state.execution_id:
             return False
-        previous = tx.executions.get(state.execution_id)
+        previous = self.store.executions.get(state.execution_id)
         return previous is not None and previous.state.current in trigger.stop_after
 
     def _create(
@@ -263,11 +308,12 @@ class SchedulerService:
         following: datetime | None,
         batch: Batch,
         state: TriggerState,
+        created_at: datetime,
         extra_inputs: dict[str, Any] | None = None,
         extra_labels: dict[str, str] | None = None,
     ) -> str | None:
-        """One execution for `date`, added to `batch` (None when a condition does not hold or the inputs are
-        wrong: logged)."""
+        """One execution for `date`, created at `created_at` (the second it is fired for: it may be prepared just
+        ahead), added to `batch` (None when a condition does not hold or the inputs are wrong: logged)."""
         zone = zone_of(trigger, self.expressions)
         variables = {
             "date": _iso(date.astimezone(zone)),
@@ -290,7 +336,8 @@ class SchedulerService:
         except ChoreoError as exc:
             batch.logs.append(_log(state, f"no execution for {variables['date']}: {exc}", "ERROR"))
             return None
-        batch.executions.append(execution.model_copy(update={"schedule_date": date}))
+        created = StateRecord.new(at=max(created_at, utcnow()))
+        batch.executions.append(execution.model_copy(update={"schedule_date": date, "state": created}))
         return execution.id
 
     def _conditions_hold(self, flow: Flow, trigger: ScheduleTrigger, date: datetime, variables: dict[str, Any]) -> bool:
@@ -331,7 +378,7 @@ class SchedulerService:
                     after = dates[index + 1] if index + 1 < len(dates) else following
                     before = dates[index - 1] if index else self.schedules.previous_before(trigger, date)
                     inputs = backfill.get("inputs") or {}
-                    self._create(flow, trigger, date, before, after, batch, state, inputs, labels)
+                    self._create(flow, trigger, date, before, after, batch, state, now, inputs, labels)
                 batch.write(tx)
                 created += len(batch.executions)
                 # Done once the range (up to now) is covered: the backfill is removed from the state.
@@ -342,16 +389,30 @@ class SchedulerService:
 
 @dataclass
 class Batch:
-    """What one transaction of the scheduler writes: executions (with their start jobs) and log lines."""
+    """What one transaction of the scheduler writes: executions (with their start jobs), log lines, and the new
+    states of the triggers evaluated (written by the caller)."""
 
     executions: list[Execution] = field(default_factory=list)
     logs: list[LogEntry] = field(default_factory=list)
+    states: list[TriggerState] = field(default_factory=list)
 
     def write(self, tx: Any) -> None:
         tx.executions.save_many(self.executions)
         tx.queue.push_many(EXECUTION_JOB, [(e.id, {"event": "start"}, None) for e in self.executions])
         if self.logs:
             tx.logs.append(self.logs)
+
+
+@dataclass
+class Prepared:
+    """The triggers due at one second, claimed and evaluated ahead of it (`SchedulerService.prepare`)."""
+
+    at: datetime
+    batches: list[Batch] = field(default_factory=list)
+
+
+def _next_second(now: datetime) -> datetime:
+    return now.replace(microsecond=0) + timedelta(seconds=1)
 
 
 @lru_cache(maxsize=65_536)
