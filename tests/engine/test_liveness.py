@@ -153,3 +153,18 @@ def test_a_component_reaped_while_silent_learns_it_on_its_next_beat(rt):
     react()
     assert told == ["dead"]
     assert [c.id for c in rt.store.components.list() if c.id == "frozen-worker"] == ["frozen-worker"]  # back
+
+
+def test_a_dead_schedulers_claims_are_freed(rt):
+    from choreo.store import TriggerState
+
+    due = datetime.now(UTC) - timedelta(seconds=1)
+    rt.store.triggers.put(TriggerState(namespace="faults", flow_id="slow", trigger_id="t", next_date=due))
+    (claimed,) = rt.store.triggers.claim_due([("faults", "slow", "t")], "gone-scheduler", timedelta(minutes=5))
+    assert claimed.locked_by == "gone-scheduler"
+    rt.store.components.beat([describe("gone-scheduler", "scheduler")], now=datetime.now(UTC) - timedelta(seconds=10))
+    assert rt.store.triggers.due() == []  # locked
+
+    assert rt.liveness(frozenset({"executor"})).reap() == ["gone-scheduler"]
+
+    assert [s.trigger_id for s in rt.store.triggers.due()] == ["t"]  # due again for the live schedulers

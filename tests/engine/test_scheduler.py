@@ -231,3 +231,38 @@ def test_a_disabled_flow_stops_firing_and_starts_again_when_enabled(world):
     world.clock.advance(seconds=1)
     world.scheduler.tick()
     assert len(world.fired()) == 2
+
+
+def test_a_second_prepared_ahead_fires_on_it_created_at_that_second(world):
+    world.deploy(EVERY_SECOND)
+    world.scheduler.tick()  # the first date: 12:00:01
+    at = datetime(2026, 6, 1, 12, 0, 1, tzinfo=UTC)
+    prepared = world.scheduler.prepare(at)  # at 12:00:00.2, as the running loop does
+    assert world.fired() == []  # nothing written before the second
+    other = world.new_scheduler("two")
+    world.clock.advance(seconds=0.9)
+    assert other.tick() == 0  # claimed by the first: the other leaves it
+    assert world.scheduler.fire(prepared) == 1
+    (execution,) = world.store.executions.search(flow_id="sched", size=10).items
+    assert execution.trigger.variables["date"] == "2026-06-01T12:00:01Z"
+    assert execution.state.histories[0].date >= at  # never created before the date it is for
+
+
+def test_a_claim_that_expired_is_fired_once_by_the_scheduler_that_took_it(world):
+    world.deploy(EVERY_SECOND)
+    world.scheduler.tick()
+    stalled = world.scheduler.prepare(datetime(2026, 6, 1, 12, 0, 1, tzinfo=UTC))
+    world.clock.advance(seconds=3)  # the first scheduler stalls past its claim (CLAIM_TTL)
+    other = world.new_scheduler("two")
+    assert other.tick() == 3  # 12:00:01 (its claim expired), :02 and :03
+    assert world.scheduler.fire(stalled) == 0  # its claim is gone: it writes nothing
+    assert world.fired() == [f"2026-06-01T12:00:0{s}Z" for s in (1, 2, 3)]
+
+
+def test_stopping_frees_the_claims_of_seconds_prepared_ahead(world):
+    world.deploy(EVERY_SECOND)
+    world.scheduler.tick()
+    prepared = world.scheduler.prepare(datetime(2026, 6, 1, 12, 0, 1, tzinfo=UTC))
+    world.scheduler.abandon(prepared)
+    world.clock.advance(seconds=0.8)
+    assert world.new_scheduler("two").tick() == 1  # at once, not after the claim expired

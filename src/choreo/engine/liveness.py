@@ -135,6 +135,7 @@ class Liveness:
                     continue  # another process reaped it first, or it came back
                 resubmitted = self._resubmit_attempts(tx, dead) if dead.kind == "worker" else 0
                 released = tx.queue.reclaim_consumer(dead.id)
+                tx.triggers.unlock_owner(dead.id)  # a scheduler's claims: due again for the others
             reaped.append(dead.id)
             silent = (utcnow() - dead.heartbeat).total_seconds()
             log.warning(

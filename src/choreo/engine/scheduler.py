@@ -30,7 +30,7 @@ from choreo.model.flow import Flow
 from choreo.model.trigger import Trigger
 from choreo.plugins.core.trigger.schedule import RecoverMissedSchedules, Schedule
 from choreo.plugins.core.trigger.schedule_on_dates import ScheduleOnDates
-from choreo.store import LogEntry, Store
+from choreo.store import Conflict, LogEntry, PreparedWrite, Store
 from choreo.store.records import TriggerState, utcnow
 
 log = logging.getLogger("choreo.scheduler")
@@ -45,8 +45,16 @@ MAX_DATES_PER_EVALUATION = 1000
 BACKFILL_DATES_PER_TICK = 10
 #: The flows are re-read for new, changed and removed schedule triggers this often.
 SYNC_SECONDS = 5.0
-LOCK_TTL = timedelta(seconds=60)
+#: A claim for a second expires this long after it: should its scheduler die (or stall) before writing, another
+#: one fires the dates then (late: recovered as `recoverMissedSchedules` says), and the first can no longer write.
+CLAIM_TTL = timedelta(seconds=2)
 BATCH = 200
+#: Triggers claimed per transaction while preparing (a deadline is checked between two).
+CLAIM_CHUNK = 1000
+#: Besides the next second, the running scheduler prepares this many seconds after it, in the time left before it,
+#: and stops this long before it (so that it is written on time).
+LOOKAHEAD_SECONDS = 2
+PREPARE_MARGIN = timedelta(seconds=0.25)
 
 ScheduleTrigger = Schedule | ScheduleOnDates
 
@@ -132,32 +140,45 @@ class SchedulerService:
         self._revisions: dict[tuple[str, str], int] = {}  # the flow revisions `sync` last looked at
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Fire every second, on the second (no drift: each wait is to the next whole second). Each second is
-        prepared ahead — due triggers claimed, dates evaluated, executions built — as soon as the previous one is
-        written, so on the second itself only the writes remain (what a busy minute's lateness is made of)."""
-        while not stop.is_set():
-            at = _next_second(self.clock())
-            prepared = None
-            try:
-                prepared = self.prepare(at)
-            except Exception:  # a broken evaluation must not stop the schedules: the next second tries again
-                log.exception("scheduler: evaluating the triggers due at %s failed", _iso(at))
-            wait = (at - self.clock()).total_seconds()
-            if wait > 0:
+        """Fire every second, on the second (no drift: each wait is to the next whole second).
+
+        Seconds are prepared ahead — due triggers claimed, dates evaluated, executions built, rows converted — so
+        that on the second itself only the writes remain: right after a second is written, the next one is
+        prepared, and the time left before it goes to the seconds after (a busy second, such as the top of an hour
+        where thousands of crons meet, is spread over the seconds before it). Flows are read, and conditions
+        evaluated, up to LOOKAHEAD_SECONDS + 1 seconds before the date they fire for."""
+        prepared: dict[datetime, Prepared] = {}
+        try:
+            while not stop.is_set():
+                at = _next_second(self.clock())
                 try:
-                    await asyncio.wait_for(stop.wait(), wait)
-                except TimeoutError:
-                    pass
-            if stop.is_set():
-                if prepared is not None:
-                    self.abandon(prepared)
-                break
-            try:
-                if prepared is not None:
-                    self.fire(prepared)
-                self._backfills(at)
-            except Exception:
-                log.exception("scheduler tick failed")
+                    self.prepare(at, into=prepared.setdefault(at, Prepared(at)))
+                    for step in range(1, LOOKAHEAD_SECONDS + 1):
+                        ahead = at + timedelta(seconds=step)
+                        into = prepared.setdefault(ahead, Prepared(ahead))
+                        self.prepare(ahead, into=into, deadline=at - PREPARE_MARGIN)
+                except Exception:  # a broken evaluation must not stop the schedules: the next second tries again
+                    log.exception("scheduler: evaluating the triggers due at %s failed", _iso(at))
+                wait = (at - self.clock()).total_seconds()
+                if wait > 0:
+                    try:
+                        await asyncio.wait_for(stop.wait(), wait)
+                    except TimeoutError:
+                        pass
+                if stop.is_set():
+                    break
+                for second in sorted(s for s in prepared if s <= at):  # seconds a slow tick passed over: late
+                    try:
+                        self.fire(prepared.pop(second))
+                    except Exception:
+                        log.exception("scheduler: firing the triggers due at %s failed", _iso(second))
+                try:
+                    self._backfills(at)
+                except Exception:
+                    log.exception("scheduler: backfills failed")
+        finally:
+            for rest in prepared.values():  # claimed but not written: free them for the next scheduler
+                self.abandon(rest)
 
     # -- one evaluation ----------------------------------------------------------------------------------------------
     def tick(self) -> int:
@@ -165,32 +186,44 @@ class SchedulerService:
         now = self.clock()
         return self.fire(self.prepare(now)) + self._backfills(now)
 
-    def prepare(self, at: datetime) -> Prepared:
-        """Claim the triggers due at `at` and evaluate them: their executions and new states, written by `fire`.
-        The claims commit here (locks that expire after LOCK_TTL should this process die before `fire`)."""
+    def prepare(self, at: datetime, *, into: Prepared | None = None, deadline: datetime | None = None) -> Prepared:
+        """Claim the triggers due at `at` and evaluate them (into `into`): their executions and new states, written
+        by `fire`. The claims commit here (they expire CLAIM_TTL after `at` should this process die before `fire`).
+        With a `deadline`, stops claiming once the clock passes it: the rest is claimed by a later call."""
+        prepared = into if into is not None else Prepared(at)
+        if deadline is not None and self.clock() >= deadline:
+            return prepared
         if self._synced_at is None or at - self._synced_at >= timedelta(seconds=SYNC_SECONDS):
             self.sync(at)
-        prepared = Prepared(at)
-        due = self.store.triggers.due(now=at)
+        clock_now = min(self.clock(), at)  # claims are judged at the real time, dates at `at`
+        due = self.store.triggers.due(now=at, locks_now=clock_now)
         if not due:
             return prepared
         revisions = self.store.flows.latest_revisions()
-        with self.store.transaction() as tx:  # one statement per BATCH triggers, one commit
-            claimed = [
-                tx.triggers.claim_due(
-                    [(state.namespace, state.flow_id, state.trigger_id) for state in due[start : start + BATCH]],
-                    self.owner,
-                    LOCK_TTL,
-                    now=at,
-                )
-                for start in range(0, len(due), BATCH)
-            ]
-        for states in claimed:
-            batch = Batch()
-            batch.states = [
-                self._evaluate(state, at, revisions.get((state.namespace, state.flow_id)), batch) for state in states
-            ]
-            prepared.batches.append(batch)
+        for chunk in range(0, len(due), CLAIM_CHUNK):
+            if deadline is not None and self.clock() >= deadline:
+                break
+            with self.store.transaction() as tx:  # one statement per BATCH triggers, one commit per chunk
+                claimed = [
+                    tx.triggers.claim_due(
+                        [(s.namespace, s.flow_id, s.trigger_id) for s in due[start : start + BATCH]],
+                        self.owner,
+                        CLAIM_TTL,
+                        now=at,
+                        locks_now=clock_now,
+                    )
+                    for start in range(chunk, min(chunk + CLAIM_CHUNK, len(due)), BATCH)
+                ]
+            for states in claimed:
+                if not states:
+                    continue
+                batch = Batch()
+                batch.states = [
+                    self._evaluate(state, at, revisions.get((state.namespace, state.flow_id)), batch)
+                    for state in states
+                ]
+                batch.prepare(self.store, self.owner, at)
+                prepared.batches.append(batch)
         return prepared
 
     def fire(self, prepared: Prepared) -> int:
@@ -200,8 +233,10 @@ class SchedulerService:
         for index, batch in enumerate(prepared.batches):
             try:
                 with self.store.transaction() as tx:
-                    batch.write(tx)
-                    tx.triggers.release_evaluated(batch.states, self.owner, now=prepared.at)
+                    batch.write(tx)  # the triggers' states with the executions they created
+            except Conflict as exc:  # this process was too slow: another scheduler fired these dates
+                log.warning("scheduler: the dates of %s were left to another scheduler (%s)", _iso(prepared.at), exc)
+                continue
             except Exception:
                 self.abandon(Prepared(prepared.at, prepared.batches[index:]))
                 raise
@@ -215,7 +250,7 @@ class SchedulerService:
             for state in batch.states:
                 try:
                     self.store.triggers.unlock(state.namespace, state.flow_id, state.trigger_id, self.owner)
-                except Exception:  # the store is gone: the locks expire after LOCK_TTL
+                except Exception:  # the store is gone: the claims expire after CLAIM_TTL
                     log.warning(
                         "could not free the claim of %s.%s/%s", state.namespace, state.flow_id, state.trigger_id
                     )
@@ -390,17 +425,35 @@ class SchedulerService:
 @dataclass
 class Batch:
     """What one transaction of the scheduler writes: executions (with their start jobs), log lines, and the new
-    states of the triggers evaluated (written by the caller)."""
+    states of the triggers evaluated."""
 
     executions: list[Execution] = field(default_factory=list)
     logs: list[LogEntry] = field(default_factory=list)
     states: list[TriggerState] = field(default_factory=list)
+    #: The executions, start jobs and states converted to the driver's rows ahead (`prepare`).
+    writes: list[PreparedWrite] = field(default_factory=list)
+
+    def prepare(self, store: Store, owner: str, at: datetime) -> None:
+        """Convert the rows now, so that `write` only executes them."""
+        self.writes = [
+            store.executions.prepare_save_many(self.executions, now=at),
+            store.queue.prepare_push_many(EXECUTION_JOB, _start_jobs(self.executions), now=at),
+            store.triggers.prepare_release(self.states, owner, now=at),
+        ]
 
     def write(self, tx: Any) -> None:
-        tx.executions.save_many(self.executions)
-        tx.queue.push_many(EXECUTION_JOB, [(e.id, {"event": "start"}, None) for e in self.executions])
+        if self.writes:
+            for prepared in self.writes:
+                tx.executions.write_prepared(prepared)
+        else:
+            tx.executions.save_many(self.executions)
+            tx.queue.push_many(EXECUTION_JOB, _start_jobs(self.executions))
         if self.logs:
             tx.logs.append(self.logs)
+
+
+def _start_jobs(executions: list[Execution]) -> list[tuple[str, dict[str, Any], None]]:
+    return [(e.id, {"event": "start"}, None) for e in executions]
 
 
 @dataclass

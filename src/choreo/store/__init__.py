@@ -9,6 +9,7 @@ PostgreSQL through SQLAlchemy Core.
 
 from __future__ import annotations
 
+from choreo.store._base import PreparedWrite
 from choreo.store.errors import (
     Conflict,
     InvalidKey,
@@ -63,6 +64,7 @@ __all__ = [
     "NestedTransaction",
     "NotFound",
     "Page",
+    "PreparedWrite",
     "QueueRepository",
     "Store",
     "StoreError",

@@ -7,7 +7,7 @@ scope gives every call the same one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Select, func, select
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from choreo.store.dialects import WRITE_OPTION, Dialect
-from choreo.store.errors import InvalidQuery, InvalidValue
+from choreo.store.errors import Conflict, InvalidQuery, InvalidValue
 from choreo.store.records import Page
 
 T = TypeVar("T")
@@ -106,6 +106,7 @@ Scope = AutoScope | TransactionScope
 class Context:
     dialect: Dialect
     clock: Callable[[], datetime]
+    driver_dialect: Any = None  # SQLAlchemy's dialect of the engine (for `DriverStatement`)
     statements: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def statement(self, name: str, build: Callable[[Dialect], T]) -> T:
@@ -117,6 +118,50 @@ class Context:
             return built
 
 
+class DriverStatement:
+    """A bulk statement compiled once for the engine's dialect, whose rows are converted to the driver's values
+    (`convert`) apart from its execution: a write prepared before it is due then costs only the driver's work (the
+    scheduler builds a busy second's rows in the second before it)."""
+
+    def __init__(self, stmt: Any, dialect: Any, keys: Sequence[str]) -> None:
+        compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+        self.sql = compiled.string
+        self._positions = compiled.positiontup  # None for named parameter styles (psycopg)
+        # (name in the SQL, key in a row or None for a constant, the constant, the driver conversion)
+        self._binds = [
+            (
+                name,
+                bind.key if bind.key in keys else None,
+                bind.effective_value,
+                bind.type.dialect_impl(dialect).bind_processor(dialect),
+            )
+            for bind, name in compiled.bind_names.items()
+        ]
+
+    def convert(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
+        binds = self._binds
+        converted = []
+        for row in rows:
+            values = {}
+            for name, key, constant, process in binds:
+                value = constant if key is None else row[key]
+                values[name] = value if process is None else process(value)
+            converted.append(values if self._positions is None else tuple(values[n] for n in self._positions))
+        return converted
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedWrite:
+    """Rows converted for one `DriverStatement`; `announce` names the job kinds it pushes (wake-ups on commit);
+    `fenced`: every row must match one row of the table, or the write raises Conflict (its transaction is rolled
+    back)."""
+
+    sql: str
+    rows: list[Any]
+    announce: tuple[str, ...] = ()
+    fenced: str | None = None  # what the conflict message says when a row matched nothing
+
+
 class Repository:
     def __init__(self, context: Context, scope: Scope) -> None:
         self._context = context
@@ -125,6 +170,28 @@ class Repository:
 
     def _now(self, now: datetime | None) -> datetime:
         return now if now is not None else self._context.clock()
+
+    def _driver_statement(self, name: str, stmt: Any, keys: Sequence[str]) -> DriverStatement:
+        return self._context.statement(
+            f"driver:{name}", lambda _dialect: DriverStatement(stmt, self._context.driver_dialect, keys)
+        )
+
+    def write_prepared(self, prepared: PreparedWrite) -> None:
+        """Execute a write prepared by this repository's `prepare_…` method."""
+        if not prepared.rows:
+            return
+        with self._scope.write() as unit:
+            matched = unit.conn.exec_driver_sql(prepared.sql, prepared.rows).rowcount
+            if prepared.fenced is not None and matched != len(prepared.rows):
+                raise Conflict(f"{len(prepared.rows) - matched} of {len(prepared.rows)} {prepared.fenced}")
+            self._announce(unit, prepared.announce)
+
+    def _announce(self, unit: Unit, kinds: Iterable[str]) -> None:
+        """Jobs of `kinds` were pushed in `unit`: wake their consumers when it commits (once per kind)."""
+        for kind in kinds:
+            if kind not in unit.pushed:
+                unit.pushed.add(kind)
+                self._dialect.notify(unit.conn, kind)
 
 
 def in_namespace(column: Any, namespace: str) -> ColumnElement[bool]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
 
-from choreo.store._base import Repository, Unit
+from choreo.store._base import PreparedWrite, Repository
 from choreo.store.records import Job
 from choreo.store.schema import queue as table
 
@@ -58,6 +58,26 @@ def _claim_statement(grouped: bool) -> Any:
 
 
 _CLAIM = {False: _claim_statement(False), True: _claim_statement(True)}
+
+
+_JOB_COLUMNS = ("kind", "key", "payload", "consumer_group", "available_at", "created", "deliveries")
+
+
+def _job_rows(
+    kind: str, jobs: Iterable[tuple[str | None, Any, datetime | None]], group: str | None, now: datetime
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": kind,
+            "key": key,
+            "payload": payload,
+            "consumer_group": group,
+            "available_at": available_at or now,
+            "created": now,
+            "deliveries": 0,
+        }
+        for key, payload, available_at in jobs
+    ]
 
 
 class QueueRepository(Repository):
@@ -111,30 +131,25 @@ class QueueRepository(Repository):
         now: datetime | None = None,
     ) -> None:
         """Add several jobs of one kind — (key, payload, available_at) each — with one statement."""
-        now = self._now(now)
-        rows = [
-            {
-                "kind": kind,
-                "key": key,
-                "payload": payload,
-                "consumer_group": group,
-                "available_at": available_at or now,
-                "created": now,
-                "deliveries": 0,
-            }
-            for key, payload, available_at in jobs
-        ]
+        rows = _job_rows(kind, jobs, group, self._now(now))
         if not rows:
             return
         with self._scope.write() as unit:
             unit.conn.execute(_INSERT, rows)
             self._announce(unit, [kind])
 
-    def _announce(self, unit: Unit, kinds: Iterable[str]) -> None:
-        for kind in kinds:
-            if kind not in unit.pushed:
-                unit.pushed.add(kind)
-                self._dialect.notify(unit.conn, kind)
+    def prepare_push_many(
+        self,
+        kind: str,
+        jobs: Iterable[tuple[str | None, Any, datetime | None]],
+        *,
+        group: str | None = None,
+        now: datetime | None = None,
+    ) -> PreparedWrite:
+        """`push_many`'s rows converted ahead, for `write_prepared` (no database access here)."""
+        rows = _job_rows(kind, jobs, group, self._now(now))
+        statement = self._driver_statement("queue.insert", _INSERT, _JOB_COLUMNS)
+        return PreparedWrite(statement.sql, statement.convert(rows), (kind,))
 
     def claim(
         self, kind: str, consumer_id: str, limit: int = 1, *, group: str | None = None, now: datetime | None = None

@@ -98,7 +98,7 @@ class Store(Repositories):
     ) -> None:
         self._dialect, self.url = dialect_for(url)
         self.engine: Engine = self._dialect.create_engine(self.url, pool_size=pool_size)
-        self._context = Context(self._dialect, clock)
+        self._context = Context(self._dialect, clock, self.engine.dialect)
         self._scope = AutoScope(self.engine, self._dialect, self._after_commit)
         self._callbacks: list[PushCallback] = []
         self._callbacks_lock = threading.Lock()

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, select, tuple_, update
 
-from choreo.store._base import Repository
+from choreo.store._base import PreparedWrite, Repository
 from choreo.store.records import TriggerState
 from choreo.store.schema import triggers as table
 
@@ -50,6 +50,26 @@ _RELEASE = (
         locked_until=None,
     )
 )
+
+
+_RELEASE_KEYS = ("k_namespace", "k_flow_id", "k_trigger_id", *_STATE_FIELDS, "updated")
+#: `_RELEASE` only while the claim is still the caller's: same owner, same expiry (a later claim, even by the same
+#: owner after this one expired, has another).
+_RELEASE_HELD = _RELEASE.where(table.c.locked_by == bindparam("k_owner"), table.c.locked_until == bindparam("k_until"))
+
+
+def _release_rows(states: Sequence[TriggerState], now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "k_namespace": state.namespace,
+            "k_flow_id": state.flow_id,
+            "k_trigger_id": state.trigger_id,
+            **{name: getattr(state, name) for name in _STATE_FIELDS},
+            "context": dict(state.context),
+            "updated": now,
+        }
+        for state in states
+    ]
 
 
 def _key(namespace: str, flow_id: str, trigger_id: str) -> list[Any]:
@@ -92,15 +112,19 @@ class TriggerRepository(Repository):
         with self._scope.read() as unit:
             return [_row_to_trigger(row) for row in unit.conn.execute(stmt)]
 
-    def due(self, *, now: datetime | None = None, limit: int | None = None) -> list[TriggerState]:
-        """Enabled, unlocked triggers whose next date has come, soonest first."""
+    def due(
+        self, *, now: datetime | None = None, limit: int | None = None, locks_now: datetime | None = None
+    ) -> list[TriggerState]:
+        """Enabled, unlocked triggers whose next date has come by `now`, soonest first. Locks are judged at
+        `locks_now` (default `now`): a scheduler evaluating a second ahead asks what is due then, unlocked now."""
         now = self._now(now)
+        locks_now = locks_now or now
         stmt = (
             select(table)
             .where(
                 table.c.next_date <= now,
                 table.c.disabled.is_(False),
-                table.c.locked_until.is_(None) | (table.c.locked_until <= now),
+                table.c.locked_until.is_(None) | (table.c.locked_until <= locks_now),
             )
             .order_by(table.c.next_date)
             .limit(limit)
@@ -146,20 +170,28 @@ class TriggerRepository(Repository):
             return unit.conn.execute(insert, row).one_or_none() is not None
 
     def claim_due(
-        self, keys: Sequence[tuple[str, str, str]], owner: str, ttl: timedelta, *, now: datetime | None = None
+        self,
+        keys: Sequence[tuple[str, str, str]],
+        owner: str,
+        ttl: timedelta,
+        *,
+        now: datetime | None = None,
+        locks_now: datetime | None = None,
     ) -> list[TriggerState]:
-        """Lock, in one statement, those of `keys` that are still due, enabled and unlocked (or locked by `owner`),
-        and return their current state: what another scheduler fired meanwhile is not returned."""
+        """Lock until `now + ttl`, in one statement, those of `keys` that are still due by `now`, enabled and
+        unlocked at `locks_now` (default `now`; or locked by `owner`), and return their current state: what another
+        scheduler fired meanwhile is not returned."""
         if not keys:
             return []
         now = self._now(now)
+        locks_now = locks_now or now
         stmt = (
             update(table)
             .where(
                 tuple_(table.c.namespace, table.c.flow_id, table.c.trigger_id).in_(list(keys)),
                 table.c.next_date <= now,
                 table.c.disabled.is_(False),
-                table.c.locked_by.is_(None) | (table.c.locked_until <= now) | (table.c.locked_by == owner),
+                table.c.locked_by.is_(None) | (table.c.locked_until <= locks_now) | (table.c.locked_by == owner),
             )
             .values(locked_by=owner, locked_until=now + ttl)
             .returning(table)
@@ -171,20 +203,29 @@ class TriggerRepository(Repository):
         """Write the states of triggers claimed by `owner` and free their locks, in one statement."""
         if not states:
             return
-        now = self._now(now)
-        rows = [
-            {
-                "k_namespace": state.namespace,
-                "k_flow_id": state.flow_id,
-                "k_trigger_id": state.trigger_id,
-                **{name: getattr(state, name) for name in _STATE_FIELDS},
-                "context": dict(state.context),
-                "updated": now,
-            }
-            for state in states
-        ]
         with self._scope.write() as unit:
-            unit.conn.execute(_RELEASE, rows)
+            unit.conn.execute(_RELEASE, _release_rows(states, self._now(now)))
+
+    def prepare_release(
+        self, states: Sequence[TriggerState], owner: str, *, now: datetime | None = None
+    ) -> PreparedWrite:
+        """The new states of triggers `owner` claimed (`claim_due`), converted ahead for `write_prepared`, which
+        raises Conflict if any claim is no longer held as it was (expired and taken by another scheduler): the
+        states are written only with the executions of the claims that are still ours."""
+        rows = [
+            {**row, "k_owner": owner, "k_until": state.locked_until}
+            for row, state in zip(_release_rows(states, self._now(now)), states, strict=True)
+        ]
+        statement = self._driver_statement(
+            "triggers.release_held", _RELEASE_HELD, (*_RELEASE_KEYS, "k_owner", "k_until")
+        )
+        return PreparedWrite(statement.sql, statement.convert(rows), fenced="trigger claims are no longer held")
+
+    def unlock_owner(self, owner: str) -> int:
+        """Free every lock `owner` holds (a scheduler found dead: what it claimed is due again for the others)."""
+        stmt = update(table).where(table.c.locked_by == owner).values(locked_by=None, locked_until=None)
+        with self._scope.write() as unit:
+            return unit.conn.execute(stmt).rowcount
 
     def unlock_all(self) -> int:
         """Free every lock (a process alone on its store starting after a crash: no lock holder is alive)."""
