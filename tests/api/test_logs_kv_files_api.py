@@ -287,6 +287,39 @@ def test_follow_sends_live_lines_once_then_ends_when_the_execution_ends(rt, monk
     assert messages(data) == ["stored before", "live line", "stored late"]
 
 
+def test_follow_sends_lines_only_stored_while_live_ones_keep_coming(rt, monkeypatch):
+    """A line emitted before the follower subscribed is in neither its live feed nor the store it read first: it
+    must come from a later store read although live lines never leave the follower idle."""
+    monkeypatch.setattr(logs_routes, "FOLLOW_POLL_SECONDS", 0.2)
+    execution = save_execution(rt, State.RUNNING)
+
+    async def scenario() -> list[str]:
+        received: list[str] = []
+        events = logs_routes.follow_events(rt, execution.id, logs_routes.LineFilter(LogLevel.INFO), _Connected())
+
+        async def consume() -> None:
+            async for event in events:
+                received.append(event)
+
+        task = asyncio.create_task(consume())
+        await asyncio.sleep(0.05)  # subscribed and the (empty) store read
+        rt.store.logs.append([line(execution, "flushed late")])  # emitted before the subscription
+        for n in range(40):  # a live line every 0.02 s: the live feed is never quiet for a poll period
+            rt.live.logs([line(execution, f"live {n}")])
+            await asyncio.sleep(0.02)
+            if any("flushed late" in event for event in received):
+                break
+        rt.store.executions.save(execution.with_state(State.SUCCESS))
+        await asyncio.wait_for(task, 5)
+        return received
+
+    received = asyncio.run(asyncio.wait_for(scenario(), 10))
+    data = [json.loads(event.removeprefix("data: ")) for event in received if event.startswith("data: ")]
+    sent = messages(data)
+    assert "flushed late" in sent
+    assert sent.index("flushed late") < 30, sent  # within a poll period or two, not at the end
+
+
 def test_follow_through_kestrapy_ends_when_the_execution_ends(kestra, rt, monkeypatch):
     monkeypatch.setattr(logs_routes, "FOLLOW_POLL_SECONDS", 0.05)
     execution = save_execution(rt, State.RUNNING)

@@ -286,7 +286,7 @@ async def follow_events(rt: Runtime, execution_id: str, lines: LineFilter, reque
     with rt.live.logs_of(execution_id) as live:
         for event in await follower.stored():
             yield event
-        quiet_since = loop.time()
+        quiet_since = stored_at = loop.time()
         while True:
             # Check the end first: once terminal, every line is stored, and one last read sends the rest.
             if await follower.ended():
@@ -299,7 +299,13 @@ async def follow_events(rt: Runtime, execution_id: str, lines: LineFilter, reque
                 while not live.empty():
                     entries.append(live.get_nowait())
                 events = follower.fresh(entries)
+                if loop.time() - stored_at >= FOLLOW_POLL_SECONDS:
+                    # Lines written before this follower subscribed (still in the worker's buffer then) are only
+                    # in the store: read it now and then even while live lines keep coming.
+                    stored_at = loop.time()
+                    events += await follower.stored()
             except TimeoutError:
+                stored_at = loop.time()
                 events = await follower.stored()
             for event in events:
                 yield event
