@@ -202,3 +202,27 @@ def test_get_for_update_serialises_read_modify_write(store: Store, other_store: 
     assert not errors
     final = store.executions.get(execution.id)
     assert final is not None and final.variables == {"count": 45}
+
+
+def test_an_execution_saved_by_another_process_is_announced(backend: str, store: Store, other_store: Store) -> None:
+    import queue
+
+    announced: queue.Queue[str] = queue.Queue()
+    stop = store.on_execution_saved(announced.put)
+    if backend == "sqlite":
+        assert stop is None  # one process owns an embedded store: its live views hear it directly
+        return
+    assert stop is not None
+    try:
+        execution = make()
+        for _ in range(25):  # the listener connects in the background: save until it hears one
+            other_store.executions.save(execution)
+            try:
+                assert announced.get(timeout=0.2) == execution.id
+                break
+            except queue.Empty:
+                continue
+        else:
+            pytest.fail("no announcement of the saved execution within 5 s")
+    finally:
+        stop()

@@ -20,13 +20,18 @@ ALL = "*"
 class LiveUpdates:
     def __init__(self, size: int = 1000) -> None:
         self.size = size
-        self._executions: dict[str, set[asyncio.Queue[Execution]]] = defaultdict(set)
+        self._executions: dict[str, set[asyncio.Queue[Execution | None]]] = defaultdict(set)
         self._logs: dict[str, set[asyncio.Queue[LogEntry]]] = defaultdict(set)
 
     def execution(self, execution: Execution) -> None:
         for key in (execution.id, ALL):
             for queue in self._executions.get(key, ()):
                 _offer(queue, execution)
+
+    def changed(self, execution_id: str) -> None:
+        """Another process saved the execution: its followers re-read it (they get None, not the execution)."""
+        for queue in self._executions.get(execution_id, ()):
+            _offer(queue, None)
 
     def logs(self, entries: list[LogEntry]) -> None:
         for entry in entries:
@@ -35,8 +40,8 @@ class LiveUpdates:
                     _offer(queue, entry)
 
     @contextmanager
-    def executions_of(self, execution_id: str = ALL) -> Iterator[asyncio.Queue[Execution]]:
-        queue: asyncio.Queue[Execution] = asyncio.Queue(self.size)
+    def executions_of(self, execution_id: str = ALL) -> Iterator[asyncio.Queue[Execution | None]]:
+        queue: asyncio.Queue[Execution | None] = asyncio.Queue(self.size)
         self._executions[execution_id].add(queue)
         try:
             yield queue

@@ -9,6 +9,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from choreo.app import Choreo
@@ -173,9 +174,15 @@ class Runtime:
             tasks.append(asyncio.create_task(self.flow_directory.watch(stop), name="flow-directory"))
         if self.config.retention_days > 0:
             tasks.append(asyncio.create_task(self._purge_old_executions(stop), name="retention"))
+        # Live views follow executions advanced by executors in other processes too (PostgreSQL announces them).
+        stop_listening = (
+            self.store.on_execution_saved(self._saved_elsewhere(asyncio.get_running_loop())) if webserver else None
+        )
         try:
             await stop.wait()
         finally:
+            if stop_listening is not None:
+                stop_listening()
             if "worker" in components:
                 await self.worker_service.drain(self.config.grace_period)
             for task in tasks:
@@ -183,6 +190,15 @@ class Runtime:
             await asyncio.gather(*tasks, return_exceptions=True)
             liveness_stop.set()
             await liveness
+
+    def _saved_elsewhere(self, loop: asyncio.AbstractEventLoop) -> Callable[[str], None]:
+        def deliver(execution_id: str) -> None:  # called from the listener's thread
+            try:
+                loop.call_soon_threadsafe(self.live.changed, execution_id)
+            except RuntimeError:  # the loop is closed: shutting down
+                pass
+
+        return deliver
 
     async def _purge_old_executions(self, stop: asyncio.Event) -> None:
         """Every hour: delete ended executions (with their logs, metrics and files) older than the retention."""

@@ -10,6 +10,7 @@ transaction holds the database's single write lock from its first statement.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
@@ -21,10 +22,12 @@ from sqlalchemy.engine import URL, make_url
 
 from choreo.store._fairlock import FairLock
 from choreo.store.errors import NestedTransaction
-from choreo.store.notify import PostgresWaiter, Waiter
+from choreo.store.notify import ChannelListener, PostgresWaiter, Waiter
 
 #: The PostgreSQL channel `queue.push` notifies; the payload is the job kind.
 CHANNEL = "choreo_queue"
+#: Where a saved execution's id is announced (PostgreSQL), for live views served by other processes.
+EXECUTIONS_CHANNEL = "choreo_executions"
 #: Execution option marking a connection whose transactions write (SQLite: `BEGIN IMMEDIATE`).
 WRITE_OPTION = "choreo_write"
 
@@ -66,6 +69,16 @@ class Dialect:
 
     def listener(self, engine: Engine, kinds: frozenset[str]) -> Waiter | None:
         """A cross-process waiter, or None when only in-process wake-ups exist."""
+        return None
+
+    def execution_saved_column(self, id_column: Any) -> Any:
+        """An expression that announces a saved execution's id to other processes, for the `RETURNING` clause of
+        its upsert; None when nothing is announced across processes."""
+        return None
+
+    def execution_listener(self, engine: Engine, deliver: Callable[[str], None]) -> ChannelListener | None:
+        """Calls `deliver(execution id)` (from a thread) when another process saves an execution; None when there
+        is no such announcement."""
         return None
 
 
@@ -167,6 +180,13 @@ class PostgresDialect(Dialect):
     def listener(self, engine: Engine, kinds: frozenset[str]) -> Waiter | None:
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
         return PostgresWaiter(CHANNEL, kinds, cargs, cparams)
+
+    def execution_saved_column(self, id_column: Any) -> Any:
+        return func.pg_notify(EXECUTIONS_CHANNEL, id_column)
+
+    def execution_listener(self, engine: Engine, deliver: Callable[[str], None]) -> ChannelListener | None:
+        cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        return ChannelListener(EXECUTIONS_CHANNEL, cargs, cparams, deliver)
 
 
 def dialect_for(url: str | URL) -> tuple[Dialect, URL]:

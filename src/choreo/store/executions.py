@@ -94,16 +94,24 @@ def _upsert(dialect: Dialect) -> Any:
     )
 
 
+def _upsert_announced(dialect: Dialect) -> Any:
+    column = dialect.execution_saved_column(table.c.id)
+    return _upsert(dialect) if column is None else _upsert(dialect).returning(column)
+
+
 _GET = select(table.c.document).where(table.c.id == bindparam("id"))
 _GET_FOR_UPDATE = _GET.with_for_update()
 
 
 class ExecutionRepository(Repository):
     def save(self, execution: Execution, *, now: datetime | None = None) -> None:
-        """Insert or replace the execution."""
-        stmt = self._context.statement("executions.upsert", _upsert)
+        """Insert or replace the execution (on PostgreSQL, its id is announced to other processes on commit: their
+        live views update at once)."""
+        stmt = self._context.statement("executions.upsert_announced", _upsert_announced)
         with self._scope.write() as unit:
-            unit.conn.execute(stmt, _columns(execution, self._now(now)))
+            result = unit.conn.execute(stmt, _columns(execution, self._now(now)))
+            if result.returns_rows:
+                result.all()  # the announcement (pg_notify) is in the RETURNING clause
 
     def save_many(self, executions: Sequence[Execution], *, now: datetime | None = None) -> None:
         """Insert or replace several executions with one statement (a tick of the scheduler)."""

@@ -113,3 +113,35 @@ class PostgresWaiter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ChannelListener:
+    """A thread that `LISTEN`s on one PostgreSQL channel and hands each notification's payload to `deliver` (from
+    that thread). It reconnects after a lost connection; what was sent meanwhile is lost, so listeners keep a
+    polling fallback."""
+
+    def __init__(self, channel: str, cargs: Any, cparams: dict[str, Any], deliver: Callable[[str], None]) -> None:
+        self._channel = channel
+        self._cargs = cargs
+        self._cparams = cparams
+        self._deliver = deliver
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"listen-{channel}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._closed.is_set():
+            try:
+                with psycopg.connect(*self._cargs, **self._cparams, autocommit=True) as conn:
+                    conn.execute(f'LISTEN "{self._channel}"')
+                    while not self._closed.is_set():
+                        for notification in conn.notifies(timeout=0.5):
+                            self._deliver(notification.payload)
+            except psycopg.Error as exc:
+                log.debug("listener of %s: %s", self._channel, exc)
+                self._closed.wait(1.0)
+
+    def close(self) -> None:
+        self._closed.set()

@@ -187,6 +187,12 @@ class Store(Repositories):
         wanted = frozenset(kinds)
         return self._dialect.listener(self.engine, wanted) or LocalWaiter(wanted, self.on_commit_push)
 
+    def on_execution_saved(self, deliver: Callable[[str], None]) -> Callable[[], None] | None:
+        """Call `deliver(execution id)` (from a thread) whenever another process saves an execution; the function
+        that stops it, or None when the store cannot announce it (SQLite: one process)."""
+        listener = self._dialect.execution_listener(self.engine, deliver)
+        return None if listener is None else listener.close
+
     def ping(self) -> None:
         """Run a trivial query: raises when the database cannot be reached (health checks)."""
         with self.engine.connect() as conn:
