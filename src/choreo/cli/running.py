@@ -21,7 +21,7 @@ from choreo.cli.validation import collect_flow_files
 from choreo.engine.context import secrets_from_env
 from choreo.engine.executor import Executor
 from choreo.engine.local import LocalRunner, new_execution
-from choreo.engine.persistence import ExecutionRecorder, StoreKeyValues
+from choreo.engine.persistence import ExecutionRecorder, StoreAdmin, StoreKeyValues
 from choreo.engine.worker import Worker
 from choreo.errors import FlowInvalid, InputInvalid
 from choreo.model.execution import Execution, new_id
@@ -171,6 +171,7 @@ def run_flow(
         on_log=on_log,
         logs=recorder,
         task_loader=choreo.load_task,
+        admin=StoreAdmin(store, storage),
     )
     runner = LocalRunner(
         Executor(choreo.expressions, templates=lambda namespace, template_id: templates.get((namespace, template_id))),

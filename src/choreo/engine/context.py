@@ -16,7 +16,7 @@ from choreo.errors import ChoreoError
 from choreo.expr import ExpressionEngine
 from choreo.model.execution import TaskRun
 from choreo.model.task import Task
-from choreo.plugins.context import TaskFailed
+from choreo.plugins.context import Admin, TaskFailed
 from choreo.storage import (
     FileNotFoundInStorage,
     LocalStorage,
@@ -153,8 +153,10 @@ class TaskRunContext:
         shared_dir: Path | None = None,
         logs: LogReader | None = None,
         task_loader: Callable[[str, str, str], Task] | None = None,
+        admin: Admin | None = None,
     ) -> None:
         self._expressions = expressions
+        self._admin = admin
         self._task_loader = task_loader
         self._variables = variables
         self._run = run
@@ -268,6 +270,13 @@ class TaskRunContext:
         if self._logs is None:
             raise TaskFailed("logs cannot be read in this run", retryable=False)
         return self._logs.fetch(execution_id or self._run.execution_id, task_ids, min_level)
+
+    @property
+    def admin(self) -> Admin:
+        """The store's maintenance operations (TaskFailed when this run has no store)."""
+        if self._admin is None:
+            raise TaskFailed("this run has no store to count or purge in", retryable=False)
+        return self._admin
 
     def _namespace(self, namespace: str | None) -> str:
         return namespace or self._run.namespace

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from choreo.engine.context import KeyValues, LogReader, TaskRunContext
+from choreo.engine.context import Admin, KeyValues, LogReader, TaskRunContext
 from choreo.engine.events import RunTask, TaskResult
 from choreo.engine.masking import Masker
 from choreo.engine.variables import build_variables, taskrun_variables
@@ -48,8 +48,10 @@ class Worker:
         envs: dict[str, str] | None = None,
         logs: LogReader | None = None,
         task_loader: TaskLoader | None = None,
+        admin: Admin | None = None,
     ) -> None:
         self.expressions = expressions
+        self.admin = admin
         self.task_loader = task_loader
         self.logs = logs
         self.storage = storage
@@ -91,6 +93,7 @@ class Worker:
             shared_dir=shared_dir,
             logs=self.logs,
             task_loader=self.task_loader,
+            admin=self.admin,
         )
         runner = getattr(task, "run", None)
         if runner is None:

@@ -56,6 +56,17 @@ class NamespaceFileStore(Protocol):
         ...
 
 
+class Admin(Protocol):
+    """The store's maintenance operations, for execution.Count, execution.PurgeExecutions and log.PurgeLogs (the
+    engine's `StoreAdmin`)."""
+
+    def count_executions(self, **filters: Any) -> list[tuple[str, str, int]]: ...
+
+    def purge_executions(self, **filters: Any) -> dict[str, int]: ...
+
+    def purge_logs(self, **filters: Any) -> tuple[int, int]: ...
+
+
 class RunContext(Protocol):
     """The services of one task-run attempt."""
 
@@ -125,6 +136,11 @@ class RunContext(Protocol):
         self, execution_id: str | None = None, task_ids: list[str] | None = None, min_level: str = "INFO"
     ) -> list[dict[str, Any]]:
         """Log lines of an execution (this one by default), oldest first, as Kestra's log documents."""
+        ...
+
+    @property
+    def admin(self) -> Admin:
+        """The store's maintenance operations (TaskFailed when the run has no store)."""
         ...
 
 

@@ -18,7 +18,7 @@ from choreo.engine.control import ExecutionControl
 from choreo.engine.executor import Executor
 from choreo.engine.flow_triggers import FlowTriggers
 from choreo.engine.liveness import Liveness, LivenessSettings, describe
-from choreo.engine.persistence import StoreKeyValues, StoreLogReader
+from choreo.engine.persistence import StoreAdmin, StoreKeyValues, StoreLogReader
 from choreo.engine.scheduler import SchedulerService
 from choreo.engine.services import ExecutorService, WorkerService
 from choreo.engine.stored_flows import StoredFlows
@@ -74,6 +74,7 @@ class Runtime:
             on_logs=self.live.logs,
         )
         self.worker.logs = StoreLogReader(self.store, flush=self.worker_service._flush)
+        self.worker.admin = StoreAdmin(self.store, self.storage)
         self.executor_service = ExecutorService(
             self.store,
             self.executor,

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, func, select
+from sqlalchemy import Text, bindparam, cast, delete, func, select, tuple_
 
 from choreo.model.execution import Execution
 from choreo.model.state import State
@@ -212,6 +212,31 @@ class ExecutionRepository(Repository):
             stmt = stmt.where(table.c.flow_id == flow_id)
         with self._scope.read() as unit:
             return [(row.start_date, row.end_date, row.state) for row in unit.conn.execute(stmt)]
+
+    def count_by_flow(
+        self,
+        *,
+        after: datetime,
+        before: datetime | None = None,
+        states: Iterable[State | str] | None = None,
+        namespaces: Sequence[str] | None = None,
+        flows: Sequence[tuple[str, str]] | None = None,
+    ) -> dict[tuple[str, str], int]:
+        """(namespace, flow id) → how many executions started from `after` (before `before`), in `states`, of the
+        flows in `namespaces` (exact) or among `flows`. Flows without any are absent."""
+        where: list[Any] = [table.c.deleted.is_(False), table.c.start_date >= after]
+        if before is not None:
+            where.append(table.c.start_date < before)
+        if states:
+            where.append(table.c.state.in_(_state_values(states)))
+        if namespaces:
+            where.append(table.c.namespace.in_(list(namespaces)))
+        if flows:
+            where.append(tuple_(table.c.namespace, table.c.flow_id).in_(list(flows)))
+        stmt = select(table.c.namespace, table.c.flow_id, func.count()).where(*where)
+        with self._scope.read() as unit:
+            rows = unit.conn.execute(stmt.group_by(table.c.namespace, table.c.flow_id)).all()
+        return {(row[0], row[1]): int(row[2]) for row in rows}
 
     def count_running(self, namespace: str, flow_id: str, states: Iterable[State] = CONCURRENCY_STATES) -> int:
         """How many of the flow's executions are in `states` (by default those a concurrency limit counts)."""

@@ -153,6 +153,42 @@ class LogRepository(Repository):
         with self._scope.write() as unit:
             return unit.conn.execute(stmt).rowcount
 
+    def purge(
+        self,
+        *,
+        before: datetime,
+        after: datetime | None = None,
+        namespace: str | None = None,
+        flow_id: str | None = None,
+        execution_id: str | None = None,
+        levels: Sequence[str] | None = None,
+        of_executions: bool = True,
+        of_nothing_else: bool = True,
+    ) -> tuple[int, int]:
+        """Delete the lines written before `before` (and from `after` on) matching the filters (`namespace` with its
+        children, exact when `flow_id` is given); those of executions and/or the others (trigger lines…). The
+        numbers deleted of each."""
+        where = [table.c.timestamp < before]
+        if after is not None:
+            where.append(table.c.timestamp >= after)
+        if namespace is not None:
+            where.append(table.c.namespace == namespace if flow_id else in_namespace(table.c.namespace, namespace))
+        if flow_id is not None:
+            where.append(table.c.flow_id == flow_id)
+        if execution_id is not None:
+            where.append(table.c.execution_id == execution_id)
+        if levels:
+            where.append(table.c.level.in_([getattr(level, "value", level) for level in levels]))
+        counts = []
+        with self._scope.write() as unit:
+            for wanted, kind in ((of_executions, table.c.execution_id.is_not(None)), (of_nothing_else, None)):
+                if not wanted or (kind is None and execution_id is not None):
+                    counts.append(0)
+                    continue
+                selected = kind if kind is not None else table.c.execution_id.is_(None)
+                counts.append(unit.conn.execute(delete(table).where(*where, selected)).rowcount)
+        return counts[0], counts[1]
+
     def delete_before(self, before: datetime, *, namespace: str | None = None) -> int:
         """Purge lines older than `before` (retention), optionally in one namespace and its children."""
         stmt = delete(table).where(table.c.timestamp < before)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -10,6 +10,8 @@ from choreo.model.base import Part
 from choreo.model.state import State
 from choreo.model.task import Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext, TaskFailed
+from choreo.plugins.core._instants import instant
 
 
 class FlowRef(Part):
@@ -59,3 +61,23 @@ class Count(Task):
     namespaces: Dynamic[list[str]] | None = Field(
         default=None, description="The namespaces whose flows to count.", examples=[["company.team"]]
     )
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        namespaces = [str(n) for n in ctx.render(self.namespaces) or ()]
+        flows = [(flow.namespace, flow.flow_id) for flow in self.flows or ()]
+        if not namespaces and not flows:
+            raise TaskFailed("give `flows` or `namespaces`: which flows' executions to count", retryable=False)
+        counts = ctx.admin.count_executions(
+            after=instant(ctx.render(self.start_date), "startDate"),
+            before=instant(ctx.render(self.end_date), "endDate") if self.end_date else None,
+            states=[State(s) for s in ctx.render(self.states) or ()] or None,
+            namespaces=namespaces or None,
+            flows=flows or None,
+        )
+        results = []
+        for namespace, flow_id, count in counts:
+            kept = ctx.render(self.expression, {"count": count})
+            if str(kept).strip().lower() == "true":
+                results.append({"namespace": namespace, "flowId": flow_id, "count": count})
+        ctx.logger.info(f"{len(results)} of {len(counts)} flows kept by the expression")
+        return {"results": results, "total": len(results)}

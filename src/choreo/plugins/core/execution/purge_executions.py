@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field, PositiveInt
 
 from choreo.model.state import State
 from choreo.model.task import Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext
+from choreo.plugins.core._instants import instant
 
 
 class PurgeExecutions(Task):
@@ -49,3 +51,19 @@ class PurgeExecutions(Task):
         default=True, description="Delete the internal-storage files of the executions."
     )
     batch_size: Dynamic[PositiveInt] = Field(default=100, description="How many executions to delete per batch.")
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        counts = ctx.admin.purge_executions(
+            before=instant(ctx.render(self.end_date), "endDate"),
+            after=instant(ctx.render(self.start_date), "startDate") if self.start_date else None,
+            namespace=str(ctx.render(self.namespace)) if self.namespace else None,
+            flow_id=str(ctx.render(self.flow_id)) if self.flow_id else None,
+            states=[State(s) for s in ctx.render(self.states) or ()] or None,
+            executions=bool(ctx.render(self.purge_execution)),
+            logs=bool(ctx.render(self.purge_log)),
+            metrics=bool(ctx.render(self.purge_metric)),
+            files=bool(ctx.render(self.purge_storage)),
+            batch_size=int(ctx.render(self.batch_size)),
+        )
+        ctx.logger.info(", ".join(f"{name}: {value}" for name, value in counts.items()))
+        return counts

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field, PositiveInt
 
 from choreo.model.task import LogLevel, Task
 from choreo.model.types import Dynamic
+from choreo.plugins.context import RunContext
+from choreo.plugins.core._instants import instant
 
 
 class PurgeLogs(Task):
@@ -46,3 +48,21 @@ class PurgeLogs(Task):
     batch_size: Dynamic[PositiveInt] | None = Field(
         default=None, description="Delete in batches of this many rows; all at once when unset."
     )
+
+    async def run(self, ctx: RunContext) -> dict[str, Any]:
+        of_executions, of_nothing_else = ctx.admin.purge_logs(
+            before=instant(ctx.render(self.end_date), "endDate"),
+            after=instant(ctx.render(self.start_date), "startDate") if self.start_date else None,
+            namespace=str(ctx.render(self.namespace)) if self.namespace else None,
+            flow_id=str(ctx.render(self.flow_id)) if self.flow_id else None,
+            execution_id=str(ctx.render(self.execution_id)) if self.execution_id else None,
+            levels=[str(level) for level in ctx.render(self.log_levels) or ()] or None,
+            of_executions=bool(ctx.render(self.purge_execution_logs)),
+            of_nothing_else=bool(ctx.render(self.purge_non_execution_logs)),
+        )
+        ctx.logger.info(f"{of_executions + of_nothing_else} log lines deleted")
+        return {
+            "count": of_executions + of_nothing_else,
+            "executionLogsCount": of_executions,
+            "nonExecutionLogsCount": of_nothing_else,
+        }
