@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from choreo.server.bounded_run import run_bounded
 from choreo.server.runtime import Runtime
 
 WITH_TRIGGERS = frozenset({"executor", "worker", "triggers"})
@@ -39,7 +40,7 @@ def run_until(
             stop.set()
             await task
 
-    asyncio.run(main())
+    run_bounded(main())  # as the server: a broker client stuck in its close cannot hang the test
 
 
 def all_ended(rt: Runtime, flow_id: str) -> bool:

@@ -34,12 +34,11 @@ def _config(config_file: Path | None, **overrides: object):  # noqa: ANN202 - Se
 def _serve(config_file: Path | None, components: frozenset[str] | None = None, **overrides: object) -> None:
     """The API (and UI) with `components` in this process (all of them by default)."""
     config = _config(config_file, **overrides)
-    import asyncio  # imported when a server starts: every other command starts faster without it
-
+    from choreo.server.bounded_run import run_bounded  # imported when a server starts (asyncio: a slower start)
     from choreo.server.serve import serve
 
     try:
-        asyncio.run(serve(config, components=components))
+        run_bounded(serve(config, components=components))
     except KeyboardInterrupt:
         pass
 
@@ -47,12 +46,11 @@ def _serve(config_file: Path | None, components: frozenset[str] | None = None, *
 def _components(config_file: Path | None, components: frozenset[str], **overrides: object) -> None:
     """`components` without the API, until SIGINT or SIGTERM."""
     config = _config(config_file, **overrides)
-    import asyncio
-
+    from choreo.server.bounded_run import run_bounded
     from choreo.server.serve import run_components
 
     try:
-        asyncio.run(run_components(config, components))
+        run_bounded(run_components(config, components))
     except KeyboardInterrupt:
         pass
 
