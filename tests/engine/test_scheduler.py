@@ -266,3 +266,12 @@ def test_stopping_frees_the_claims_of_seconds_prepared_ahead(world):
     world.scheduler.abandon(prepared)
     world.clock.advance(seconds=0.8)
     assert world.new_scheduler("two").tick() == 1  # at once, not after the claim expired
+
+
+def test_a_trigger_seen_while_preparing_ahead_starts_from_now(world):
+    world.deploy(EVERY_SECOND)
+    ahead = datetime(2026, 6, 1, 12, 0, 3, tzinfo=UTC)
+    world.scheduler.prepare(ahead, after=ahead - timedelta(seconds=1))  # first sight, three seconds ahead, as run()
+    world.clock.advance(seconds=0.8)
+    world.scheduler.tick()
+    assert world.fired() == ["2026-06-01T12:00:01Z"]  # not 12:00:04: no date skipped after it was deployed

@@ -153,10 +153,10 @@ class SchedulerService:
                 at = _next_second(self.clock())
                 try:
                     self.prepare(at, into=prepared.setdefault(at, Prepared(at)))
-                    for step in range(1, LOOKAHEAD_SECONDS + 1):
+                    for step in range(1, LOOKAHEAD_SECONDS + 1):  # only what is due at that very second
                         ahead = at + timedelta(seconds=step)
                         into = prepared.setdefault(ahead, Prepared(ahead))
-                        self.prepare(ahead, into=into, deadline=at - PREPARE_MARGIN)
+                        self.prepare(ahead, into=into, deadline=at - PREPARE_MARGIN, after=ahead - ONE_SECOND)
                 except Exception:  # a broken evaluation must not stop the schedules: the next second tries again
                     log.exception("scheduler: evaluating the triggers due at %s failed", _iso(at))
                 wait = (at - self.clock()).total_seconds()
@@ -186,17 +186,25 @@ class SchedulerService:
         now = self.clock()
         return self.fire(self.prepare(now)) + self._backfills(now)
 
-    def prepare(self, at: datetime, *, into: Prepared | None = None, deadline: datetime | None = None) -> Prepared:
-        """Claim the triggers due at `at` and evaluate them (into `into`): their executions and new states, written
-        by `fire`. The claims commit here (they expire CLAIM_TTL after `at` should this process die before `fire`).
-        With a `deadline`, stops claiming once the clock passes it: the rest is claimed by a later call."""
+    def prepare(
+        self,
+        at: datetime,
+        *,
+        into: Prepared | None = None,
+        deadline: datetime | None = None,
+        after: datetime | None = None,
+    ) -> Prepared:
+        """Claim the triggers due at `at` (whose next date is later than `after`, when given) and evaluate them
+        (into `into`): their executions and new states, written by `fire`. The claims commit here (they expire
+        CLAIM_TTL after `at` should this process die before `fire`). With a `deadline`, stops claiming once the
+        clock passes it: the rest is claimed by a later call."""
         prepared = into if into is not None else Prepared(at)
         if deadline is not None and self.clock() >= deadline:
             return prepared
-        if self._synced_at is None or at - self._synced_at >= timedelta(seconds=SYNC_SECONDS):
-            self.sync(at)
         clock_now = min(self.clock(), at)  # claims are judged at the real time, dates at `at`
-        due = self.store.triggers.due(now=at, locks_now=clock_now)
+        if self._synced_at is None or clock_now - self._synced_at >= timedelta(seconds=SYNC_SECONDS):
+            self.sync(clock_now)  # a new trigger's first date is the next second from now, not from `at`
+        due = self.store.triggers.due(now=at, locks_now=clock_now, after=after)
         if not due:
             return prepared
         revisions = self.store.flows.latest_revisions()
@@ -464,8 +472,11 @@ class Prepared:
     batches: list[Batch] = field(default_factory=list)
 
 
+ONE_SECOND = timedelta(seconds=1)
+
+
 def _next_second(now: datetime) -> datetime:
-    return now.replace(microsecond=0) + timedelta(seconds=1)
+    return now.replace(microsecond=0) + ONE_SECOND
 
 
 @lru_cache(maxsize=65_536)

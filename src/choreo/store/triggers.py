@@ -113,22 +113,26 @@ class TriggerRepository(Repository):
             return [_row_to_trigger(row) for row in unit.conn.execute(stmt)]
 
     def due(
-        self, *, now: datetime | None = None, limit: int | None = None, locks_now: datetime | None = None
+        self,
+        *,
+        now: datetime | None = None,
+        limit: int | None = None,
+        locks_now: datetime | None = None,
+        after: datetime | None = None,
     ) -> list[TriggerState]:
-        """Enabled, unlocked triggers whose next date has come by `now`, soonest first. Locks are judged at
-        `locks_now` (default `now`): a scheduler evaluating a second ahead asks what is due then, unlocked now."""
+        """Enabled, unlocked triggers whose next date has come by `now` (and is later than `after`), soonest first.
+        Locks are judged at `locks_now` (default `now`): a scheduler evaluating a second ahead asks what is due
+        then, unlocked now."""
         now = self._now(now)
         locks_now = locks_now or now
-        stmt = (
-            select(table)
-            .where(
-                table.c.next_date <= now,
-                table.c.disabled.is_(False),
-                table.c.locked_until.is_(None) | (table.c.locked_until <= locks_now),
-            )
-            .order_by(table.c.next_date)
-            .limit(limit)
-        )
+        where = [
+            table.c.next_date <= now,
+            table.c.disabled.is_(False),
+            table.c.locked_until.is_(None) | (table.c.locked_until <= locks_now),
+        ]
+        if after is not None:
+            where.append(table.c.next_date > after)
+        stmt = select(table).where(*where).order_by(table.c.next_date).limit(limit)
         with self._scope.read() as unit:
             return [_row_to_trigger(row) for row in unit.conn.execute(stmt)]
 
