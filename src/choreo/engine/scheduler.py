@@ -152,11 +152,11 @@ class SchedulerService:
             while not stop.is_set():
                 at = _next_second(self.clock())
                 try:
-                    self.prepare(at, into=prepared.setdefault(at, Prepared(at)))
+                    await _stepwise(self._prepare_steps(at, prepared.setdefault(at, Prepared(at)), None, None))
                     for step in range(1, LOOKAHEAD_SECONDS + 1):  # only what is due at that very second
                         ahead = at + timedelta(seconds=step)
                         into = prepared.setdefault(ahead, Prepared(ahead))
-                        self.prepare(ahead, into=into, deadline=at - PREPARE_MARGIN, after=ahead - ONE_SECOND)
+                        await _stepwise(self._prepare_steps(ahead, into, at - PREPARE_MARGIN, ahead - ONE_SECOND))
                 except Exception:  # a broken evaluation must not stop the schedules: the next second tries again
                     log.exception("scheduler: evaluating the triggers due at %s failed", _iso(at))
                 wait = (at - self.clock()).total_seconds()
@@ -169,7 +169,7 @@ class SchedulerService:
                     break
                 for second in sorted(s for s in prepared if s <= at):  # seconds a slow tick passed over: late
                     try:
-                        self.fire(prepared.pop(second))
+                        await _stepwise(self._fire_steps(prepared.pop(second)))
                     except Exception:
                         log.exception("scheduler: firing the triggers due at %s failed", _iso(second))
                 try:
@@ -199,14 +199,22 @@ class SchedulerService:
         CLAIM_TTL after `at` should this process die before `fire`). With a `deadline`, stops claiming once the
         clock passes it: the rest is claimed by a later call."""
         prepared = into if into is not None else Prepared(at)
+        for _ in self._prepare_steps(at, prepared, deadline, after):
+            pass
+        return prepared
+
+    def _prepare_steps(
+        self, at: datetime, prepared: Prepared, deadline: datetime | None, after: datetime | None
+    ) -> Iterator[None]:
+        """`prepare`, one batch at a time (a step each)."""
         if deadline is not None and self.clock() >= deadline:
-            return prepared
+            return
         clock_now = min(self.clock(), at)  # claims are judged at the real time, dates at `at`
         if self._synced_at is None or clock_now - self._synced_at >= timedelta(seconds=SYNC_SECONDS):
             self.sync(clock_now)  # a new trigger's first date is the next second from now, not from `at`
         due = self.store.triggers.due(now=at, locks_now=clock_now, after=after)
         if not due:
-            return prepared
+            return
         revisions = self.store.flows.latest_revisions()
         for chunk in range(0, len(due), CLAIM_CHUNK):
             if deadline is not None and self.clock() >= deadline:
@@ -232,12 +240,15 @@ class SchedulerService:
                 ]
                 batch.prepare(self.store, self.owner, at)
                 prepared.batches.append(batch)
-        return prepared
+                yield  # the running loop lets the API and the engine in between two batches
 
     def fire(self, prepared: Prepared) -> int:
         """Write what `prepare` evaluated: each batch's executions, start jobs and trigger states in one
         transaction. The number of executions created."""
-        created = 0
+        return sum(self._fire_steps(prepared))
+
+    def _fire_steps(self, prepared: Prepared) -> Iterator[int]:
+        """`fire`, one batch at a time: yields how many executions each batch created."""
         for index, batch in enumerate(prepared.batches):
             try:
                 with self.store.transaction() as tx:
@@ -248,8 +259,7 @@ class SchedulerService:
             except Exception:
                 self.abandon(Prepared(prepared.at, prepared.batches[index:]))
                 raise
-            created += len(batch.executions)
-        return created
+            yield len(batch.executions)
 
     def abandon(self, prepared: Prepared) -> None:
         """Free the claims of what will not be written (stopping, or a failed write): the next evaluation fires
@@ -473,6 +483,12 @@ class Prepared:
 
 
 ONE_SECOND = timedelta(seconds=1)
+
+
+async def _stepwise(steps: Iterator[object]) -> None:
+    """Run a generator of steps, letting the event loop's other tasks in between two steps."""
+    for _ in steps:
+        await asyncio.sleep(0)
 
 
 def _next_second(now: datetime) -> datetime:
