@@ -47,3 +47,9 @@ def all_ended(rt: Runtime, flow_id: str) -> bool:
     """Every execution of `flow_id` has ended (and there is one): a producer's outputs are final."""
     found = rt.store.executions.search(flow_id=flow_id, size=100).items
     return bool(found) and all(execution.state.current.is_terminal for execution in found)
+
+
+def returned_values(rt: Runtime, flow_id: str) -> list[str]:
+    """The value the first task (a debug.Return) of each successful execution of `flow_id` returned, sorted."""
+    found = rt.store.executions.search(flow_id=flow_id, size=100).items
+    return sorted(e.task_run_list[0].outputs["value"] for e in found if e.state.current.value == "SUCCESS")

@@ -13,7 +13,7 @@ import pytest
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
-from runtime_support import all_ended, run_until
+from runtime_support import all_ended, returned_values, run_until
 
 URL = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -98,8 +98,7 @@ def executions(rt: Runtime, flow_id: str) -> list:
 
 
 def consumed(rt: Runtime, flow_id: str = "consume") -> list[str]:
-    found = executions(rt, flow_id)
-    return sorted(e.task_run_list[0].outputs["value"] for e in found if e.state.current.value == "SUCCESS")
+    return returned_values(rt, flow_id)
 
 
 def test_each_published_message_becomes_one_execution_and_a_restart_loses_none(tmp_path, queue):

@@ -17,6 +17,7 @@ from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
 from runtime_support import all_ended, run_until
+from runtime_support import returned_values as outputs
 
 URL = "nats://127.0.0.1:4222"
 
@@ -71,11 +72,6 @@ tasks:
       - headers: {{id: "2"}}
         data: pen
 """
-
-
-def outputs(rt: Runtime, flow_id: str) -> list[str]:
-    found = rt.store.executions.search(flow_id=flow_id, size=100).items
-    return sorted(e.task_run_list[0].outputs["value"] for e in found if e.state.current.value == "SUCCESS")
 
 
 def executions(rt: Runtime, flow_id: str) -> int:

@@ -13,7 +13,7 @@ import redis
 from choreo.server.config import ServerConfig
 from choreo.server.deploy import save_flow
 from choreo.server.runtime import Runtime
-from runtime_support import run_until
+from runtime_support import returned_values, run_until
 
 URL = "redis://127.0.0.1:6379/0"
 
@@ -57,8 +57,7 @@ tasks:
 
 
 def consumed(rt: Runtime) -> list[str]:
-    found = rt.store.executions.search(flow_id="consume", size=100).items
-    return sorted(e.task_run_list[0].outputs["value"] for e in found if e.state.current.value == "SUCCESS")
+    return returned_values(rt, "consume")
 
 
 def test_each_pushed_item_becomes_one_execution_and_a_restart_loses_none(tmp_path, key):

@@ -258,6 +258,16 @@ def wait_ended(cluster: Cluster, execution_ids: list[str], timeout: float) -> li
         raise AssertionError(f"{exc}\nstates: {states}\n{cluster.logs()}") from None
 
 
+def wait_running(cluster: Cluster, execution_ids: list[str], count: int, timeout: float = 20) -> None:
+    """Until at least `count` of the executions are RUNNING at once."""
+
+    def enough() -> bool:
+        found = [cluster.store.executions.get(execution_id) for execution_id in execution_ids]
+        return sum(1 for e in found if e is not None and e.state.current.value == "RUNNING") >= count
+
+    wait_for(enough, timeout, f"{count} executions in flight", every=0.02)
+
+
 def task_job_holders(cluster: Cluster) -> dict[str, str]:
     """Task run id → the consumer (worker) that holds its job now."""
     from choreo.engine.jobs import TASK_JOB, TaskJob

@@ -14,19 +14,21 @@ from choreo.model.state import State
 from faults.processes import (
     HEARTBEAT_TIMEOUT,
     Cluster,
+    Component,
     assert_nothing_running,
     pid_of,
     postgres_ready,
     task_job_holders,
     wait_ended,
     wait_for,
+    wait_running,
 )
 
 #: After a fault, the executions must end within this long (3× the heartbeat timeout, plus the tasks' own time).
 SETTLE = 3 * HEARTBEAT_TIMEOUT
 
 
-def engine(cluster: Cluster, *, executors: int = 1, workers: int = 1, threads: int = 4) -> None:
+def engine(cluster: Cluster, *, executors: int = 1, workers: int = 1, threads: int = 4) -> list[Component]:
     """A webserver plus executors and workers, once every one of them is heartbeating."""
     cluster.webserver()
     for _ in range(executors):
@@ -133,11 +135,7 @@ def test_kill_9_an_executor_mid_flow_leaves_every_execution_to_the_other(cluster
     executors = [c for c in cluster.components if c.command == "executor"]
     victim = executors[0]
 
-    def in_flight() -> bool:
-        found = [cluster.store.executions.get(i) for i in ids]
-        return sum(1 for e in found if e.state.current == State.RUNNING) >= 5
-
-    wait_for(in_flight, 20, "executions in flight", every=0.02)
+    wait_running(cluster, ids, 5)
     victim.kill()
 
     executions = wait_ended(cluster, ids, SETTLE + 20)
@@ -256,11 +254,7 @@ def test_postgres_restart_with_50_executions_in_flight(cluster: Cluster) -> None
     cluster.create_flow(THREE_STEPS)
     ids = [cluster.execute("faults", "three") for _ in range(50)]
 
-    def in_flight() -> bool:
-        found = [cluster.store.executions.get(i) for i in ids]
-        return sum(1 for e in found if e.state.current == State.RUNNING) >= 25
-
-    wait_for(in_flight, 20, "executions in flight", every=0.05)
+    wait_running(cluster, ids, 25)
     try:
         postgres_restart()
     finally:

@@ -171,10 +171,25 @@ class Repository:
     def _now(self, now: datetime | None) -> datetime:
         return now if now is not None else self._context.clock()
 
-    def _driver_statement(self, name: str, stmt: Any, keys: Sequence[str]) -> DriverStatement:
-        return self._context.statement(
-            f"driver:{name}", lambda _dialect: DriverStatement(stmt, self._context.driver_dialect, keys)
+    def _prepare(
+        self,
+        name: str,
+        stmt: Any,
+        rows: list[dict[str, Any]],
+        *,
+        announce: tuple[str, ...] = (),
+        fenced: str | None = None,
+    ) -> PreparedWrite:
+        """`rows` for `stmt` converted ahead (the statement is compiled once per store for the rows' keys, which
+        every row of one `name` shares)."""
+        if not rows:
+            return PreparedWrite("", [])
+        keys = tuple(rows[0])
+        statement: DriverStatement = self._context.statement(
+            f"driver:{name}:{','.join(keys)}",
+            lambda _dialect: DriverStatement(stmt, self._context.driver_dialect, keys),
         )
+        return PreparedWrite(statement.sql, statement.convert(rows), announce, fenced)
 
     def write_prepared(self, prepared: PreparedWrite) -> None:
         """Execute a write prepared by this repository's `prepare_…` method."""

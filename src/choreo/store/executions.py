@@ -37,22 +37,6 @@ _SORTS = {
     "updated": table.c.updated,
 }
 _UPDATED_ON_CONFLICT = [c.name for c in table.c if c.name not in ("id", "created")]
-#: The columns `_columns` fills.
-_COLUMN_NAMES = (
-    "id",
-    "namespace",
-    "flow_id",
-    "state",
-    "start_date",
-    "end_date",
-    "labels",
-    "parent_id",
-    "trigger_id",
-    "deleted",
-    "created",
-    "updated",
-    "document",
-)
 
 
 def _columns(execution: Execution, now: datetime) -> dict[str, Any]:
@@ -126,9 +110,7 @@ class ExecutionRepository(Repository):
         """`save_many`'s rows converted ahead, for `write_prepared` (no database access here)."""
         now = self._now(now)
         rows = [_columns(execution, now) for execution in executions]
-        upsert = self._context.statement("executions.upsert", _upsert)
-        statement = self._driver_statement("executions.upsert", upsert, _COLUMN_NAMES)
-        return PreparedWrite(statement.sql, statement.convert(rows))
+        return self._prepare("executions.upsert", self._context.statement("executions.upsert", _upsert), rows)
 
     def get(self, id: str) -> Execution | None:
         with self._scope.read() as unit:

@@ -60,9 +60,6 @@ def _claim_statement(grouped: bool) -> Any:
 _CLAIM = {False: _claim_statement(False), True: _claim_statement(True)}
 
 
-_JOB_COLUMNS = ("kind", "key", "payload", "consumer_group", "available_at", "created", "deliveries")
-
-
 def _job_rows(
     kind: str, jobs: Iterable[tuple[str | None, Any, datetime | None]], group: str | None, now: datetime
 ) -> list[dict[str, Any]]:
@@ -147,9 +144,7 @@ class QueueRepository(Repository):
         now: datetime | None = None,
     ) -> PreparedWrite:
         """`push_many`'s rows converted ahead, for `write_prepared` (no database access here)."""
-        rows = _job_rows(kind, jobs, group, self._now(now))
-        statement = self._driver_statement("queue.insert", _INSERT, _JOB_COLUMNS)
-        return PreparedWrite(statement.sql, statement.convert(rows), (kind,))
+        return self._prepare("queue.insert", _INSERT, _job_rows(kind, jobs, group, self._now(now)), announce=(kind,))
 
     def claim(
         self, kind: str, consumer_id: str, limit: int = 1, *, group: str | None = None, now: datetime | None = None

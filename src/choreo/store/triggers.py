@@ -52,7 +52,6 @@ _RELEASE = (
 )
 
 
-_RELEASE_KEYS = ("k_namespace", "k_flow_id", "k_trigger_id", *_STATE_FIELDS, "updated")
 #: `_RELEASE` only while the claim is still the caller's: same owner, same expiry (a later claim, even by the same
 #: owner after this one expired, has another).
 _RELEASE_HELD = _RELEASE.where(table.c.locked_by == bindparam("k_owner"), table.c.locked_until == bindparam("k_until"))
@@ -203,13 +202,6 @@ class TriggerRepository(Repository):
         with self._scope.write() as unit:
             return [_row_to_trigger(row) for row in unit.conn.execute(stmt)]
 
-    def release_evaluated(self, states: Sequence[TriggerState], owner: str, *, now: datetime | None = None) -> None:
-        """Write the states of triggers claimed by `owner` and free their locks, in one statement."""
-        if not states:
-            return
-        with self._scope.write() as unit:
-            unit.conn.execute(_RELEASE, _release_rows(states, self._now(now)))
-
     def prepare_release(
         self, states: Sequence[TriggerState], owner: str, *, now: datetime | None = None
     ) -> PreparedWrite:
@@ -220,10 +212,7 @@ class TriggerRepository(Repository):
             {**row, "k_owner": owner, "k_until": state.locked_until}
             for row, state in zip(_release_rows(states, self._now(now)), states, strict=True)
         ]
-        statement = self._driver_statement(
-            "triggers.release_held", _RELEASE_HELD, (*_RELEASE_KEYS, "k_owner", "k_until")
-        )
-        return PreparedWrite(statement.sql, statement.convert(rows), fenced="trigger claims are no longer held")
+        return self._prepare("triggers.release_held", _RELEASE_HELD, rows, fenced="trigger claims are no longer held")
 
     def unlock_owner(self, owner: str) -> int:
         """Free every lock `owner` holds (a scheduler found dead: what it claimed is due again for the others)."""

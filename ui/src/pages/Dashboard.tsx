@@ -3,6 +3,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { api, qs, TERMINAL_STATES, type Execution, type PagedResults, type StateType } from "../api";
 import BarChart, { type Bar } from "../components/BarChart";
 import ErrorBox from "../components/ErrorBox";
+import NamespaceInput from "../components/NamespaceInput";
 import StateBadge from "../components/StateBadge";
 import { durationMs, formatDate, formatDuration } from "../lib/format";
 import "./admin.css";
@@ -144,10 +145,6 @@ export default function Dashboard() {
   const startDate = rangeStart(new Date(), DAYS);
 
   const stats = useDailyStatistics(namespace);
-  const namespaces = useQuery({
-    queryKey: ["flows", "distinct-namespaces"],
-    queryFn: () => api<string[]>("/flows/distinct-namespaces"),
-  });
   const durations = useQuery({
     queryKey: ["stats", "durations", namespace, startDate],
     queryFn: () => api<DurationStatistics>(`/stats/executions/durations${qs({ namespace, startDate })}`),
@@ -167,21 +164,16 @@ export default function Dashboard() {
         <h1>Dashboard</h1>
         <label className="inline">
           Namespace
-          <input
-            list="dashboard-namespaces"
+          <NamespaceInput
+            id="dashboard-namespaces"
             value={namespace}
             placeholder="All namespaces"
-            data-testid="dashboard-namespace"
-            onChange={(e) => setParams(e.target.value ? { namespace: e.target.value } : {}, { replace: true })}
+            testId="dashboard-namespace"
+            onChange={(value) => setParams(value ? { namespace: value } : {}, { replace: true })}
           />
-          <datalist id="dashboard-namespaces">
-            {(namespaces.data ?? []).map((ns) => (
-              <option key={ns} value={ns} />
-            ))}
-          </datalist>
         </label>
       </div>
-      <ErrorBox error={stats.error ?? durations.error ?? failures.error ?? namespaces.error} />
+      <ErrorBox error={stats.error ?? durations.error ?? failures.error} />
 
       <div className="cards">
         <div className="card stat" data-testid="stat-total">

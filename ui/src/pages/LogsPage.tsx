@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, qs, type LogEntry, type PagedResults } from "../api";
 import ErrorBox from "../components/ErrorBox";
+import NamespaceInput from "../components/NamespaceInput";
 import Pagination from "../components/Pagination";
 import { formatDate } from "../lib/format";
 import "./admin.css";
@@ -110,10 +111,6 @@ export default function LogsPage() {
       api<PagedResults<LogEntry>>(`/logs/search${qs({ ...applied, page, size, sort: "timestamp:desc" })}`),
     placeholderData: keepPreviousData,
   });
-  const namespaces = useQuery({
-    queryKey: ["flows", "distinct-namespaces"],
-    queryFn: () => api<string[]>("/flows/distinct-namespaces"),
-  });
 
   return (
     <div className="admin-page">
@@ -123,17 +120,12 @@ export default function LogsPage() {
       <div className="filters" role="search">
         <label>
           Namespace
-          <input
-            list="logs-namespaces"
+          <NamespaceInput
+            id="logs-namespaces"
             value={draft.namespace}
-            onChange={(e) => filters.edit("namespace", e.target.value)}
-            data-testid="logs-filter-namespace"
+            onChange={(value) => filters.edit("namespace", value)}
+            testId="logs-filter-namespace"
           />
-          <datalist id="logs-namespaces">
-            {(namespaces.data ?? []).map((ns) => (
-              <option key={ns} value={ns} />
-            ))}
-          </datalist>
         </label>
         <label>
           Flow

@@ -4,6 +4,7 @@ import { Link } from "react-router-dom";
 import { api, qs, type PagedResults } from "../api";
 import BackfillDialog, { type TriggerKey } from "../components/BackfillDialog";
 import ErrorBox from "../components/ErrorBox";
+import NamespaceInput from "../components/NamespaceInput";
 import Pagination from "../components/Pagination";
 import { formatDate } from "../lib/format";
 import { useUrlFilters } from "./LogsPage";
@@ -188,10 +189,6 @@ export default function TriggersPage() {
       ),
     placeholderData: keepPreviousData,
   });
-  const namespaces = useQuery({
-    queryKey: ["flows", "distinct-namespaces"],
-    queryFn: () => api<string[]>("/flows/distinct-namespaces"),
-  });
   const action = useMutation({
     mutationFn: ({ action, key }: { action: Action; key: TriggerKey }) => perform(action, key),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["triggers"] }),
@@ -212,17 +209,12 @@ export default function TriggersPage() {
       <div className="filters" role="search">
         <label>
           Namespace
-          <input
-            list="triggers-namespaces"
+          <NamespaceInput
+            id="triggers-namespaces"
             value={draft.namespace}
-            onChange={(e) => filters.edit("namespace", e.target.value)}
-            data-testid="triggers-filter-namespace"
+            onChange={(value) => filters.edit("namespace", value)}
+            testId="triggers-filter-namespace"
           />
-          <datalist id="triggers-namespaces">
-            {(namespaces.data ?? []).map((ns) => (
-              <option key={ns} value={ns} />
-            ))}
-          </datalist>
         </label>
         <label>
           Flow
